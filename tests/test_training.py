@@ -1,0 +1,212 @@
+"""Tests for aecore.training: gradient descent with and without column normalisation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import aecore as ae
+
+B = -0.5
+C_STAR = (-B + np.sqrt(B**2 + 4)) / 2  # c(c + b) = 1: the column norm of plain GD's fixed point
+
+
+def _orthonormal(n: int, m: int, seed: int) -> np.ndarray:
+    """An incoherent (μ = 0) dictionary, so that W = c·A* is an exact fixed point for the mixture."""
+    return np.linalg.qr(np.random.default_rng(seed).standard_normal((n, m)))[0]
+
+
+def _small_problem(seed: int = 0, n: int = 10, m: int = 5, N: int = 500, delta: float = 0.3):
+    rng = np.random.default_rng(seed)
+    A = _orthonormal(n, m, seed)
+    Y = ae.MixtureOfGaussians(A).sample(N, rng).Y
+    W0 = ae.perturb_dictionary(A, delta, rng)
+    return A, Y, W0
+
+
+# --------------------------------------------------------------------------- column normalisation
+
+
+def test_normalised_gd_keeps_unit_columns_every_step_and_converges():
+    n, m, sigma, steps, batch = 40, 20, 0.05, 25, 4000
+    A = _orthonormal(n, m, 1)
+    model = ae.MixtureOfGaussians(A, noise_std=sigma)
+    W0 = ae.perturb_dictionary(A, 0.3, np.random.default_rng(2))
+    step_size = 0.5 / model.inclusion_probabilities[0]  # ζ·p_i = 0.5
+    kwargs = dict(step_size=step_size, batch_size=batch, A_star=A)
+
+    # One step at a time, to look at the columns after every step.
+    rng = np.random.default_rng(3)
+    W = W0
+    for _ in range(steps):
+        W = ae.train(W, B, model, ae.ReLU(), n_steps=1, rng=rng, **kwargs).W
+        np.testing.assert_allclose(np.linalg.norm(W, axis=0), 1.0, rtol=0, atol=1e-12)
+
+    # The same run in one call draws the same batches and ends at the same place.
+    result = ae.train(W0, B, model, ae.ReLU(), n_steps=steps, rng=np.random.default_rng(3), **kwargs)
+    np.testing.assert_allclose(np.linalg.norm(result.W, axis=0), 1.0, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(result.W, W, rtol=0, atol=1e-9)
+
+    assert result.max_error[0] == pytest.approx(0.3)
+    assert result.max_error[-1] < 0.03
+    assert np.all(np.diff(result.max_error[:6]) < 0)  # steady progress early on
+    # W_i ≈ A_i with unit norm and b = −0.5: codes 1 + b, loss ≈ ½(b² + n σ²)
+    assert result.loss[-1] == pytest.approx(0.5 * (B**2 + n * sigma**2), rel=0.05)
+
+
+def test_plain_gd_converges_to_scaled_dictionary():
+    """Without normalisation the noise-free mixture has the exact fixed point W = c·A*, c(c+b) = 1."""
+    assert C_STAR == pytest.approx(1.2808, abs=1e-4)
+    A, Y, W0 = _small_problem(seed=4, n=40, m=20, N=2000)
+    # ζ·p_i = 0.25 keeps the scale iteration c ← c + ζ p (1 − c² − bc)(2c + b) contracting
+    result = ae.train(W0, B, Y, ae.ReLU(), step_size=5.0, n_steps=40, normalize=False, A_star=A)
+    norms = np.linalg.norm(result.W, axis=0)
+    np.testing.assert_allclose(norms, C_STAR, rtol=0, atol=1e-4)
+    np.testing.assert_allclose(result.W / norms, A, rtol=0, atol=0.01)
+    assert result.loss[-1] < 1e-5
+    # errors are against the unit-norm truth, so they settle at c − 1, not at zero
+    np.testing.assert_allclose(result.errors[-1], C_STAR - 1, atol=0.01)
+
+
+def test_normalised_gd_on_the_same_problem_keeps_the_bias_offset():
+    A, Y, W0 = _small_problem(seed=4, n=40, m=20, N=2000)
+    result = ae.train(W0, B, Y, ae.ReLU(), step_size=5.0, n_steps=40, normalize=True, A_star=A)
+    np.testing.assert_allclose(np.linalg.norm(result.W, axis=0), 1.0, atol=1e-12)
+    assert result.max_error[-1] < 0.01
+    assert result.loss[-1] == pytest.approx(0.5 * B**2, rel=1e-3)  # ŷ = (1 + b) A_i, loss ½ b²
+
+
+# --------------------------------------------------------------------------- the update rule
+
+
+@pytest.mark.parametrize("normalize", [True, False])
+def test_one_step_is_the_gradient_step(normalize):
+    A, Y, W0 = _small_problem(seed=5)
+    W0 = 1.3 * W0  # non-unit start: normalize=True rescales it first
+    bias = np.linspace(-0.6, -0.2, A.shape[1])
+    result = ae.train(W0, bias, Y, ae.ReLU(), step_size=0.7, n_steps=1, normalize=normalize, bias_step_size=0.2)
+    W = W0 / np.linalg.norm(W0, axis=0) if normalize else W0
+    value, gW, gb = ae.loss_and_gradient(W, bias, Y, ae.ReLU())
+    expected = W - 0.7 * gW
+    if normalize:
+        expected /= np.linalg.norm(expected, axis=0)
+    np.testing.assert_allclose(result.W, expected, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(result.bias, bias - 0.2 * gb, rtol=1e-12, atol=1e-14)
+    assert result.loss[0] == pytest.approx(value, rel=1e-12)
+
+
+def test_model_mode_step_uses_a_fresh_batch_from_rng():
+    A = _orthonormal(10, 5, 6)
+    model = ae.SparseCoding(A, s=2, noise_std=0.05)
+    W0 = ae.perturb_dictionary(A, 0.2, np.random.default_rng(7))
+    result = ae.train(W0, 0.0, model, ae.HardThreshold(0.5), step_size=0.5, n_steps=2, batch_size=64,
+                      rng=np.random.default_rng(8))
+    rng = np.random.default_rng(8)
+    W = W0.copy()
+    for t in range(2):
+        Y = model.sample(64, rng).Y
+        value, gW, _ = ae.loss_and_gradient(W, 0.0, Y, ae.HardThreshold(0.5))
+        assert result.loss[t] == pytest.approx(value, rel=1e-12)
+        W = W - 0.5 * gW
+        W /= np.linalg.norm(W, axis=0)
+    np.testing.assert_allclose(result.W, W, rtol=1e-12, atol=1e-14)
+    # ground truth taken from the model
+    np.testing.assert_allclose(result.errors[-1], np.linalg.norm(W - A, axis=0), atol=1e-12)
+
+
+def test_model_mode_is_reproducible_and_seed_dependent():
+    A = _orthonormal(10, 5, 9)
+    model = ae.MixtureOfGaussians(A, noise_std=0.1)
+    W0 = ae.perturb_dictionary(A, 0.2, np.random.default_rng(0))
+    run = lambda seed: ae.train(W0, B, model, ae.ReLU(), step_size=2.0, n_steps=3, batch_size=50,
+                                rng=np.random.default_rng(seed))
+    a, b, c = run(1), run(1), run(2)
+    np.testing.assert_array_equal(a.W, b.W)
+    np.testing.assert_array_equal(a.loss, b.loss)
+    assert not np.array_equal(a.W, c.W)
+
+
+def test_bias_is_fixed_unless_bias_step_size_is_positive():
+    A, Y, W0 = _small_problem(seed=10)
+    bias = np.full(A.shape[1], -0.3)
+    fixed = ae.train(W0, bias, Y, ae.ReLU(), step_size=1.0, n_steps=5)
+    np.testing.assert_array_equal(fixed.bias, bias)
+    moved = ae.train(W0, bias, Y, ae.ReLU(), step_size=1.0, n_steps=5, bias_step_size=0.5)
+    assert np.all(np.abs(moved.bias - bias) > 1e-6)
+    np.testing.assert_array_equal(bias, -0.3)  # the caller's array is untouched
+    # a scalar bias becomes a vector
+    assert ae.train(W0, -0.3, Y, ae.ReLU(), step_size=1.0, n_steps=1).bias.shape == (A.shape[1],)
+
+
+def test_bias_learning_lowers_the_loss():
+    # Plain GD on W with a fixed, too-low bias cannot reach zero loss as fast as with the bias learnt too.
+    A, Y, W0 = _small_problem(seed=11)
+    kwargs = dict(step_size=0.5, n_steps=30, normalize=True)
+    fixed = ae.train(W0, -0.5, Y, ae.ReLU(), **kwargs)
+    learnt = ae.train(W0, -0.5, Y, ae.ReLU(), bias_step_size=1.0, **kwargs)
+    assert learnt.loss[-1] < 0.5 * fixed.loss[-1]
+    assert np.all(learnt.bias > -0.5)  # the bias rises towards 0, where ŷ = y
+
+
+# --------------------------------------------------------------------------- history and fixed-sample mode
+
+
+def test_history_shapes_and_summaries():
+    A, Y, W0 = _small_problem(seed=12)
+    steps, m = 7, A.shape[1]
+    result = ae.train(W0, B, Y, ae.ReLU(), step_size=1.0, n_steps=steps, A_star=A)
+    assert isinstance(result, ae.TrainingResult)
+    assert result.W.shape == W0.shape and result.bias.shape == (m,)
+    assert result.loss.shape == (steps,)
+    assert result.errors.shape == (steps + 1, m)
+    np.testing.assert_allclose(result.errors[0], 0.3, atol=1e-12)
+    np.testing.assert_array_equal(result.max_error, result.errors.max(axis=1))
+    np.testing.assert_array_equal(result.mean_error, result.errors.mean(axis=1))
+    np.testing.assert_array_equal(result.median_error, np.median(result.errors, axis=1))
+    assert result.max_error.shape == result.mean_error.shape == result.median_error.shape == (steps + 1,)
+    np.testing.assert_allclose(result.errors[-1], np.linalg.norm(result.W - A, axis=0), atol=1e-14)
+
+
+def test_no_ground_truth_no_errors():
+    A, Y, W0 = _small_problem(seed=13)
+    result = ae.train(W0, B, Y, ae.ReLU(), step_size=1.0, n_steps=2)
+    assert result.errors is None
+    for attribute in ("max_error", "mean_error", "median_error"):
+        with pytest.raises(ValueError, match="A_star"):
+            getattr(result, attribute)
+
+
+def test_fixed_sample_loss_decreases():
+    A, Y, W0 = _small_problem(seed=14)
+    result = ae.train(W0, B, Y, ae.ReLU(), step_size=1.0, n_steps=30, normalize=False, A_star=A)
+    assert result.loss[-1] < 1e-3 * result.loss[0]
+    assert np.all(np.diff(result.loss) <= 1e-12)
+    assert result.loss[0] == pytest.approx(ae.loss(W0, B, Y, ae.ReLU()), rel=1e-12)
+
+
+def test_fixed_sample_accepts_array_like_and_leaves_inputs_alone():
+    A, Y, W0 = _small_problem(seed=15)
+    W0_copy, Y_copy = W0.copy(), Y.copy()
+    as_arrays = ae.train(W0, B, Y, ae.ReLU(), step_size=1.0, n_steps=3)
+    as_lists = ae.train(W0.tolist(), B, Y.tolist(), ae.ReLU(), step_size=1.0, n_steps=3)
+    np.testing.assert_array_equal(as_arrays.W, as_lists.W)
+    assert as_lists.errors is None
+    np.testing.assert_array_equal(W0, W0_copy)
+    np.testing.assert_array_equal(Y, Y_copy)
+
+
+# --------------------------------------------------------------------------- divergence
+
+
+def test_plain_gd_with_huge_step_diverges_with_helpful_message():
+    A, Y, W0 = _small_problem(seed=16)
+    with pytest.raises(ae.TrainingDivergedError, match="step_size"):
+        ae.train(W0, B, Y, ae.ReLU(), step_size=1e7, n_steps=50, normalize=False)
+    assert issubclass(ae.TrainingDivergedError, RuntimeError)
+
+
+def test_plain_gd_with_large_step_diverges_after_a_few_steps():
+    A, Y, W0 = _small_problem(seed=16)
+    W0 = 2.0 * W0
+    with pytest.raises(ae.TrainingDivergedError, match=r"step \d+.*step_size"):
+        ae.train(W0, 0.0, Y, ae.ReLU(), step_size=5.0, n_steps=200, normalize=False)
