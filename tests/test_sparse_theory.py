@@ -1,0 +1,351 @@
+"""Tests for aecore.sparse_theory: code batches, the fast exact gradient, and the sparse-coding closed forms."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+import aecore as ae
+
+
+def _setting(seed: int = 0, n: int = 20, m: int = 30, s: int = 3, delta: float = 0.3):
+    rng = np.random.default_rng(seed)
+    A = ae.random_dictionary(n, m, rng)
+    W = ae.perturb_dictionary(A, delta, rng)
+    return A, W, ae.SparseCoding(A, s), rng
+
+
+def _event_gradient_by_enumeration(W, A, s, noise_std=0.0):
+    """E over uniform supports of −[P_S M_S + M_S P_S] W_i (i ∈ S), by listing every support."""
+    n, m = A.shape
+    g = np.zeros((n, m))
+    supports = list(itertools.combinations(range(m), s))
+    for S in supports:
+        S = list(S)
+        P = np.eye(n) - W[:, S] @ W[:, S].T
+        M = A[:, S] @ A[:, S].T + noise_std**2 * np.eye(n)
+        for i in S:
+            g[:, i] -= P @ M @ W[:, i] + M @ P @ W[:, i]
+    return g / len(supports)
+
+
+# --------------------------------------------------------------------------- code batches
+
+
+def test_sample_code_batch_distribution():
+    A, _, model, rng = _setting(1, n=10, m=8, s=3)
+    batch = ae.sample_code_batch(model, 40_000, rng)
+    assert batch.support.shape == (40_000, 3) and np.all(np.diff(batch.support, axis=1) > 0)
+    assert set(np.unique(batch.values)) == {-1.0, 1.0}
+    freq = np.bincount(batch.support.ravel(), minlength=8) / 40_000
+    np.testing.assert_allclose(freq, 3 / 8, atol=0.01)  # p_i = s/m
+    pair = np.mean(np.any(batch.support == 0, axis=1) & np.any(batch.support == 1, axis=1))
+    assert abs(pair - ae.sc_support_probabilities(8, 3)[1]) < 0.01
+    np.testing.assert_allclose(batch.Y, A @ batch.X)
+    assert np.all((batch.X != 0).sum(axis=0) == 3)
+
+
+def test_sample_code_batch_dense_regime_and_nonnegative():
+    rng = np.random.default_rng(2)
+    A = ae.random_dictionary(6, 5, rng)
+    batch = ae.sample_code_batch(ae.NonnegativeSparseCoding(A, 4, low=1.0, high=2.0), 500, rng)
+    assert np.all(np.diff(batch.support, axis=1) > 0) and np.all((batch.values >= 1) & (batch.values <= 2))
+
+
+def test_code_batch_validation():
+    A, _, model, rng = _setting(3)
+    with pytest.raises(ValueError, match="noise_std"):
+        ae.sample_code_batch(ae.SparseCoding(A, 3, noise_std=0.1), 5, rng)
+    with pytest.raises(ValueError, match="model"):
+        ae.sample_code_batch("model", 5, rng)
+    with pytest.raises(ValueError, match="distinct"):
+        ae.CodeBatch(A, np.array([[1, 1, 2]]), np.ones((1, 3)))
+    with pytest.raises(ValueError, match="support entries"):
+        ae.CodeBatch(A, np.array([[0, 1, 30]]), np.ones((1, 3)))
+    with pytest.raises(ValueError, match="values"):
+        ae.CodeBatch(A, np.array([[0, 1, 2]]), np.ones((1, 2)))
+
+
+# --------------------------------------------------------------------------- fast exact gradient
+
+
+@pytest.mark.parametrize(
+    "activation,bias",
+    [(ae.HardThreshold(0.5), 0.0), (ae.HardThreshold(0.2), 0.0), (ae.ReLU(), -0.5), (ae.ReLU(), 0.0)],
+    ids=["ht-half", "ht-low", "relu-bias", "relu-dense"],
+)
+def test_code_gradient_equals_dense_gradient(activation, bias):
+    A, W, model, rng = _setting(4)
+    W = W * np.linspace(0.8, 1.2, W.shape[1])  # non-unit columns too
+    batch = ae.sample_code_batch(model, 300, rng)
+    loss1, g1, gb1 = ae.code_loss_and_gradient(W, bias, batch, activation)
+    loss2, g2, gb2 = ae.loss_and_gradient(W, bias, batch.Y, activation)
+    assert abs(loss1 - loss2) < 1e-12
+    np.testing.assert_allclose(g1, g2, atol=1e-13)
+    np.testing.assert_allclose(gb1, gb2, atol=1e-13)
+
+
+def test_gradient_moments_match_per_sample_loop():
+    A, W, model, rng = _setting(5)
+    W = W * 1.1
+    batch = ae.sample_code_batch(model, 200, rng)
+    Y, act, b = batch.Y, ae.ReLU(), -0.4
+    U = W.T @ Y + b
+    D, X = act.active(U), act(U)
+    R = Y - W @ X
+    m, N = W.shape[1], Y.shape[1]
+    mean, second, second_t = np.zeros(W.shape), np.zeros(m), np.zeros(m)
+    for k in range(N):
+        for i in np.flatnonzero(D[:, k]):
+            g = -(X[i, k] * R[:, k] + (W[:, i] @ R[:, k]) * Y[:, k])
+            w = W[:, i] / np.linalg.norm(W[:, i])
+            mean[:, i] += g / N
+            second[i] += g @ g / N
+            second_t[i] += np.sum((g - w * (w @ g)) ** 2) / N
+    mom = ae.code_gradient_moments(W, b, batch, act)
+    np.testing.assert_allclose(mom.mean, mean, atol=1e-14)
+    np.testing.assert_allclose(mom.second_moment, second, atol=1e-12)
+    np.testing.assert_allclose(mom.second_moment_tangential, second_t, atol=1e-12)
+    np.testing.assert_allclose(mom.mean_tangential, ae.tangential_component(mean, W), atol=1e-14)
+
+
+def test_train_on_codes_matches_train_on_dense_data():
+    A, W0, model, rng = _setting(6)
+    batch = ae.sample_code_batch(model, 400, rng)
+    fast = ae.train_on_codes(W0, 0.0, batch, ae.HardThreshold(0.5), step_size=2.0, n_steps=5)
+    dense = ae.train(W0, 0.0, batch.Y, ae.HardThreshold(0.5), step_size=2.0, n_steps=5, A_star=A)
+    np.testing.assert_allclose(fast.W, dense.W, atol=1e-12)
+    np.testing.assert_allclose(fast.errors, dense.errors, atol=1e-12)
+    np.testing.assert_allclose(fast.loss, dense.loss, atol=1e-12)
+
+
+def test_train_on_codes_fresh_batches_are_reproducible_and_validated():
+    A, W0, model, _ = _setting(7)
+    kwargs = dict(step_size=2.0, n_steps=3, batch_size=100)
+    r1 = ae.train_on_codes(W0, 0.0, model, ae.HardThreshold(0.5), rng=np.random.default_rng(1), **kwargs)
+    r2 = ae.train_on_codes(W0, 0.0, model, ae.HardThreshold(0.5), rng=np.random.default_rng(1), **kwargs)
+    np.testing.assert_array_equal(r1.W, r2.W)
+    with pytest.raises(ValueError, match="batch_size"):
+        ae.train_on_codes(W0, 0.0, model, ae.HardThreshold(0.5), step_size=1.0, n_steps=1)
+    with pytest.raises(ValueError, match="data"):
+        ae.train_on_codes(W0, 0.0, A, ae.HardThreshold(0.5), step_size=1.0, n_steps=1)
+    with pytest.raises(ValueError, match="step_size"):
+        ae.train_on_codes(W0, 0.0, model, ae.HardThreshold(0.5), step_size=0.0, n_steps=1, batch_size=5,
+                          rng=np.random.default_rng(0))
+
+
+def test_train_on_codes_diverges_loudly():
+    A, W0, model, rng = _setting(8)
+    batch = ae.sample_code_batch(model, 50, rng)
+    with pytest.raises(ae.TrainingDivergedError):
+        ae.train_on_codes(W0, 0.0, batch, ae.HardThreshold(0.0), step_size=1e9, n_steps=5, normalize=False)
+
+
+# --------------------------------------------------------------------------- code consistency
+
+
+def test_code_consistency_counts_exact_sign_patterns():
+    A, W, model, rng = _setting(9, n=40, m=50, s=2, delta=0.2)
+    batch = ae.sample_code_batch(model, 500, rng)
+    X_hat = ae.HardThreshold(0.5)(W.T @ batch.Y)
+    assert ae.code_consistency(W, batch) == ae.support_recovery_rate(X_hat, batch.X)
+    assert ae.code_consistency(A, batch, threshold=0.0) == 0.0  # every unit fires
+
+
+def test_consistency_probability_against_measurement():
+    rng = np.random.default_rng(10)
+    A = ae.random_dictionary(128, 256, rng)
+    W = ae.perturb_dictionary(A, 0.2, rng)
+    for s in (3, 4):
+        measured = ae.code_consistency(W, ae.sample_code_batch(ae.SparseCoding(A, s), 4000, rng))
+        assert abs(measured - ae.sc_consistency_probability(128, 256, s, 0.2)) < 0.04
+
+
+def test_consistency_probability_limits_and_simple_form():
+    from scipy.special import betainc, ndtr
+
+    single = np.exp(-127 * betainc(63 / 2, 0.5, 0.75))  # s = 1: ‖y‖ = 1, no active-unit failures
+    assert ae.sc_consistency_probability(64, 128, 1, 0.5) == pytest.approx(single, rel=1e-12)
+    simple = ae.sc_consistency_probability(100, 200, 3, 0.0, refined=False)
+    expected = np.exp(-(3 * ndtr(-0.5 / np.sqrt(2 / 100)) + 197 * 2 * ndtr(-0.5 / np.sqrt(3 / 100))))
+    assert simple == pytest.approx(expected, rel=1e-12)
+    grid = ae.sc_consistency_probability(256, 512, 3, np.array([0.0, 0.5, 1.2]))
+    assert grid.shape == (3,) and grid[0] > grid[1] > grid[2]
+    assert ae.sc_consistency_probability(256, 512, 3, threshold=0.3) < ae.sc_consistency_probability(256, 512, 3)
+    with pytest.raises(ValueError, match="delta"):
+        ae.sc_consistency_probability(100, 200, 3, 2.5)
+    with pytest.raises(ValueError, match="threshold"):
+        ae.sc_consistency_probability(100, 200, 3, threshold=1.0)
+
+
+def test_consistency_boundary_and_rule():
+    s_half = ae.sc_consistency_boundary(256, 512)
+    assert ae.sc_consistency_probability(256, 512, int(np.floor(s_half))) > 0.5
+    assert ae.sc_consistency_probability(256, 512, int(np.ceil(s_half))) < 0.5
+    assert ae.sc_hoeffding_sparsity(256, 512) == pytest.approx(256 / (8 * np.log(1024)))
+    assert ae.sc_hoeffding_sparsity(256, 512) < s_half  # sufficient, hence conservative
+    with pytest.raises(ValueError, match="level"):
+        ae.sc_consistency_boundary(256, 512, level=1.5)
+
+
+# --------------------------------------------------------------------------- expected gradient
+
+
+def test_expected_gradient_is_exact_over_supports():
+    rng = np.random.default_rng(11)
+    n, m, s = 6, 5, 3
+    A = ae.random_dictionary(n, m, rng)
+    W = ae.perturb_dictionary(A, 0.5, rng) * np.array([1.0, 1.2, 0.9, 1.0, 1.1])
+    for sigma in (0.0, 0.3):
+        np.testing.assert_allclose(ae.sc_expected_gradient(W, A, s, noise_std=sigma),
+                                   _event_gradient_by_enumeration(W, A, s, sigma), atol=1e-13)
+    np.testing.assert_allclose(ae.sc_expected_gradient(W, A, s, kappa2=2.0), 2 * ae.sc_expected_gradient(W, A, s),
+                               atol=1e-14)
+
+
+def test_expected_gradient_matches_monte_carlo_within_sampling_noise():
+    A, W, model, rng = _setting(12, n=256, m=512, s=2, delta=0.2)  # consistency > 99.9%
+    N = 20_000
+    mom = ae.code_gradient_moments(W, 0.0, ae.sample_code_batch(model, N, rng), ae.HardThreshold(0.5))
+    variance = np.mean(mom.second_moment - np.sum(mom.mean**2, axis=0)) / N
+    ratio = np.mean(np.sum((mom.mean - ae.sc_expected_gradient(W, A, 2)) ** 2, axis=0)) / variance
+    assert 0.8 < ratio < 1.25
+
+
+def test_leading_term_and_single_atom_case():
+    A, W, _, _ = _setting(13)
+    lam = np.sum(W * A, axis=0)
+    np.testing.assert_allclose(ae.sc_leading_gradient(W, A, 3), 0.1 * lam * (lam * W - A))
+    # s = 1: the expected gradient is exactly the leading term (the noise-free mixture)
+    np.testing.assert_allclose(ae.sc_expected_gradient(W, A, 1), ae.sc_leading_gradient(W, A, 1), atol=1e-15)
+    assert np.abs(ae.sc_expected_gradient(A, A, 1)).max() < 1e-15
+
+
+def test_gradient_at_optimum_is_twice_the_neural_update_to_first_order():
+    rng = np.random.default_rng(14)
+    A = ae.random_dictionary(128, 256, rng)
+    s = 3
+    g = ae.tangential_component(ae.sc_expected_gradient(A, A, s), A)
+    d = ae.tangential_component(ae.expected_neural_direction(A, A, s), A)
+    ratio = np.linalg.norm(g) / np.linalg.norm(d)
+    assert 1.9 < ratio < 2.1
+    q2 = ae.sc_support_probabilities(256, s)[1]
+    np.testing.assert_allclose(ae.expected_neural_direction(A, A, s), q2 * (A @ (A.T @ A) - A), atol=1e-15)
+
+
+def test_relu_first_order_gradient_radial_part():
+    A = ae.random_dictionary(64, 128, np.random.default_rng(15))
+    g = ae.sc_relu_gradient_at_optimum(A, 3)
+    radial = np.sum(g * A, axis=0) / (3 / 128)
+    assert abs(radial.mean() + 0.375) < 0.01
+    assert np.abs(ae.sc_relu_gradient_at_optimum(A, 1) + (1 / 128) / 2 * 0.75 * A).max() < 1e-15
+
+
+def test_support_probabilities():
+    assert ae.sc_support_probabilities(10, 3) == pytest.approx((0.3, 6 / 90, 6 / 720))
+    assert ae.sc_support_probabilities(10, 1) == pytest.approx((0.1, 0.0, 0.0))
+    with pytest.raises(ValueError, match="s"):
+        ae.sc_support_probabilities(10, 11)
+
+
+# --------------------------------------------------------------------------- dynamics
+
+
+def test_angle_map_is_one_normalised_step_of_the_leading_term():
+    rng = np.random.default_rng(16)
+    a = rng.standard_normal(8)
+    a /= np.linalg.norm(a)
+    v = rng.standard_normal(8)
+    v -= a * (a @ v)
+    v /= np.linalg.norm(v)
+    theta, c, p = 0.35, 0.4, 0.05
+    w = np.cos(theta) * a + np.sin(theta) * v
+    lam = w @ a
+    w_new = w - (c / p) * p * lam * (lam * w - a)
+    w_new /= np.linalg.norm(w_new)
+    assert np.arccos(w_new @ a) == pytest.approx(ae.sc_angle_map(theta, c), abs=1e-12)
+    assert ae.sc_linear_rate(0.25) == pytest.approx(0.75)
+    assert ae.sc_linear_rate(0.25, 0.4) == pytest.approx(np.tan(ae.sc_angle_map(2 * np.arcsin(0.2), 0.25))
+                                                         / np.tan(2 * np.arcsin(0.2)))
+    with pytest.raises(ValueError, match="c"):
+        ae.sc_angle_map(0.1, 1.5)
+
+
+def test_stationary_error_formulas():
+    beta, a, v = np.array([0.01]), 0.02, np.array([0.5])
+    assert ae.sc_stationary_error(beta, a)[0] == pytest.approx(0.5)
+    fixed = ae.sc_stationary_error(beta, a, second_moment=v, n_samples=1000)[0]
+    assert fixed == pytest.approx(np.sqrt((1e-4 + 0.5 / 1000) / 4e-4))
+    fresh = ae.sc_stationary_error(beta, a, second_moment=v, n_samples=1000, step_size=25.0, fresh=True)[0]
+    assert fresh == pytest.approx(np.sqrt(0.25 + 25 * 0.5 / (1000 * 0.02 * 1.5)))
+    with pytest.raises(ValueError, match="n_samples"):
+        ae.sc_stationary_error(beta, a, second_moment=v)
+    with pytest.raises(ValueError, match="step_size"):
+        ae.sc_stationary_error(beta, a, second_moment=v, n_samples=10, fresh=True)
+
+
+def test_stationary_error_predicts_the_fresh_batch_floor():
+    rng = np.random.default_rng(17)
+    n, m, s, N, c = 128, 256, 2, 4000, 0.5
+    A = ae.random_dictionary(n, m, rng)
+    model = ae.SparseCoding(A, s)
+    p, zeta = s / m, c * m / s
+    beta = np.linalg.norm(ae.tangential_component(ae.sc_expected_gradient(A, A, s), A), axis=0)
+    v = ae.code_gradient_moments(A, 0.0, ae.sample_code_batch(model, 20_000, rng),
+                                 ae.HardThreshold(0.5)).second_moment_tangential
+    predicted = np.sqrt(np.mean(ae.sc_stationary_error(beta, p, second_moment=v, n_samples=N, step_size=zeta,
+                                                       fresh=True) ** 2))
+    run = ae.train_on_codes(ae.perturb_dictionary(A, 0.2, rng), 0.0, model, ae.HardThreshold(0.5),
+                            step_size=zeta, n_steps=30, batch_size=N, rng=rng)
+    measured = np.sqrt(np.mean(run.errors[-15:] ** 2))
+    assert abs(measured / predicted - 1) < 0.07
+
+
+def test_population_trajectory_reaches_first_order_floor():
+    A = ae.random_dictionary(64, 128, np.random.default_rng(18))
+    W0 = ae.perturb_dictionary(A, 0.3, np.random.default_rng(19))
+    errors = ae.sc_population_trajectory(W0, A, 3, step_size=0.5 * 128 / 3, n_steps=40)
+    floor = np.linalg.norm(ae.tangential_component(ae.sc_expected_gradient(A, A, 3), A), axis=0) / (3 / 128)
+    assert errors.shape == (41, 128) and errors[0].max() == pytest.approx(0.3)
+    assert abs(np.sqrt(np.mean(errors[-1] ** 2)) / np.sqrt(np.mean(floor**2)) - 1) < 0.1
+
+
+def _single_column_fixed_point(A, Y, i, zeta, n_steps=60):
+    """Normalised GD on column i alone (the others held at A*), on a fixed sample Y, hard threshold ½."""
+    N = Y.shape[1]
+    w = A[:, i].copy()
+    for _ in range(n_steps):
+        W = A.copy()
+        W[:, i] = w
+        U = W.T @ Y
+        D = np.abs(U) >= 0.5
+        R = Y - W @ np.where(D, U, 0.0)
+        g = -(R[:, D[i]] @ U[i, D[i]] + Y[:, D[i]] @ (w @ R[:, D[i]])) / N
+        w = w - zeta * g
+        w /= np.linalg.norm(w)
+    return w
+
+
+def test_fixed_sample_column_errors_match_single_column_fixed_points():
+    rng = np.random.default_rng(20)
+    n, m, s, N = 128, 256, 2, 2000
+    A = ae.random_dictionary(n, m, rng)
+    batch = ae.sample_code_batch(ae.SparseCoding(A, s), N, rng)
+    columns = np.array([0, 7, 19])
+    predicted = ae.sc_fixed_sample_column_errors(batch, columns)
+    for i, pred in zip(columns, predicted):
+        w = _single_column_fixed_point(A, batch.Y, i, 0.5 * m / s)
+        assert abs(np.linalg.norm(w - A[:, i]) / pred - 1) < 0.02
+    with pytest.raises(ValueError, match="columns"):
+        ae.sc_fixed_sample_column_errors(batch, np.array([m]))
+
+
+def test_tangential_component():
+    A, W, _, _ = _setting(21)
+    G = np.random.default_rng(0).standard_normal(W.shape)
+    T = ae.tangential_component(G, W)
+    np.testing.assert_allclose(np.sum(T * W, axis=0), 0.0, atol=1e-14)
+    with pytest.raises(ValueError, match="zero column"):
+        ae.tangential_component(G, np.zeros_like(W))
