@@ -35,6 +35,7 @@ serve:
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_gradient.py
+	$(DETERMINISM) $(BIN)/python benchmarks/time_chapters.py
 
 clean:
 	rm -rf _build .pytest_cache *.egg-info

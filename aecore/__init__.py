@@ -16,7 +16,7 @@ from .metrics import (
 )
 from .models import MixtureOfGaussians, NonnegativeSparseCoding, Sample, SparseCoding
 from .style import set_house_style
-from .training import TrainingDivergedError, TrainingResult, train
+from .training import TrainingDivergedError, TrainingResult, descend, train
 from .predictions import (
     mog_bias_interval,
     mog_contraction_factor,
@@ -96,6 +96,7 @@ __all__ = [
     "align_columns",
     "column_errors",
     "decode",
+    "descend",
     "encode",
     "gradient",
     "incoherence",

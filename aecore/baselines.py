@@ -22,14 +22,13 @@ from .sparse_theory import (
     CodeBatch,
     GradientMoments,
     _code_source,
-    _descend,
     _hidden,
     _kx_active,
     _pair,
     sc_support_probabilities,
     tangential_component,
 )
-from .training import TrainingResult
+from .training import TrainingResult, descend
 
 __all__ = [
     "expected_neural_direction",
@@ -204,7 +203,11 @@ def train_neural(
 
         if A_star is not None:
             A_star = as_matrix(A_star, "A_star", A0.shape)
-    return _descend(A0, lambda A, batch: neural_direction(A, batch, threshold), draw, step_size, n_steps, normalize, A_star)
+    def direction(A: np.ndarray, t: int) -> tuple[float, np.ndarray]:
+        return neural_direction(A, draw(), threshold)
+
+    A, losses, errors = descend(A0, direction, step_size=step_size, n_steps=n_steps, normalize=normalize, A_star=A_star)
+    return TrainingResult(W=A, bias=np.zeros(A.shape[1]), loss=losses, errors=errors)
 
 
 def expected_neural_direction(A: np.ndarray, A_star: np.ndarray, s: int, *, kappa1_abs: float = 1.0) -> np.ndarray:

@@ -38,7 +38,7 @@ from scipy.special import betainc, ndtr
 from ._validate import as_matrix, as_vector, check_generator, check_int, check_real, check_unit_columns
 from .autoencoder import Activation, HardThreshold, ReLU, _check_activation
 from .models import SparseCoding
-from .training import TrainingDivergedError, TrainingResult
+from .training import TrainingResult, descend
 
 __all__ = [
     "CodeBatch",
@@ -387,40 +387,6 @@ def code_gradient_moments(
 # ----------------------------------------------------------------------------------------------
 
 
-def _descend(
-    W0: np.ndarray,
-    direction: Callable[[np.ndarray, object], tuple[float, np.ndarray]],
-    draw: Callable[[], object],
-    step_size: float,
-    n_steps: int,
-    normalize: bool,
-    A_star: np.ndarray | None,
-) -> TrainingResult:
-    """Shared loop: ``W ← W − ζ d(W, batch)``, then (optionally) normalise columns."""
-    W = W0.copy()
-    m = W.shape[1]
-    if normalize:
-        norms = np.linalg.norm(W, axis=0)
-        if np.any(norms == 0):
-            raise ValueError("W0 has a zero column, which cannot be normalised; start from non-zero columns.")
-        W = W / norms
-    losses = np.empty(n_steps)
-    errors = None if A_star is None else np.empty((n_steps + 1, m))
-    if errors is not None:
-        errors[0] = np.linalg.norm(W - A_star, axis=0)
-    for t in range(n_steps):
-        losses[t], d = direction(W, draw())
-        W = W - step_size * d
-        norms = np.linalg.norm(W, axis=0)
-        if not np.all(np.isfinite(W)) or not np.isfinite(losses[t]) or np.any(norms > 1e6) or np.any(norms == 0):
-            raise TrainingDivergedError(f"training diverged at step {t + 1}; reduce step_size.")
-        if normalize:
-            W = W / norms
-        if errors is not None:
-            errors[t + 1] = np.linalg.norm(W - A_star, axis=0)
-    return TrainingResult(W=W, bias=np.zeros(m), loss=losses, errors=errors)
-
-
 def _code_source(data: object, batch_size: int | None, rng: object) -> tuple[Callable[[], CodeBatch], np.ndarray]:
     if isinstance(data, CodeBatch):
         if batch_size is not None or rng is not None:
@@ -485,11 +451,12 @@ def train_on_codes(
     step_size = check_real(step_size, "step_size", low=0.0, low_open=True)
     n_steps = check_int(n_steps, "n_steps", low=1)
 
-    def direction(W, batch):
-        loss, grad, _ = _code_loss_and_gradient(W, b, batch, activation)
+    def direction(W: np.ndarray, t: int) -> tuple[float, np.ndarray]:
+        loss, grad, _ = _code_loss_and_gradient(W, b, draw(), activation)
         return loss, grad
 
-    return _descend(W0, direction, draw, step_size, n_steps, normalize, A_star)
+    W, losses, errors = descend(W0, direction, step_size=step_size, n_steps=n_steps, normalize=normalize, A_star=A_star)
+    return TrainingResult(W=W, bias=b, loss=losses, errors=errors)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -964,7 +931,7 @@ def sc_population_trajectory(W0: np.ndarray, A_star: np.ndarray, s: int, *, step
     step_size = check_real(step_size, "step_size", low=0.0, low_open=True)
     n_steps = check_int(n_steps, "n_steps", low=1)
 
-    def direction(W, _):
+    def direction(W: np.ndarray, t: int) -> tuple[float, np.ndarray]:
         return 0.0, sc_expected_gradient(W, A, s)
 
-    return _descend(W0, direction, lambda: None, step_size, n_steps, True, A).errors
+    return descend(W0, direction, step_size=step_size, n_steps=n_steps, A_star=A)[2]

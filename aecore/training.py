@@ -20,7 +20,7 @@ from ._validate import as_matrix, as_vector, check_generator, check_int, check_r
 from .autoencoder import Activation, _check_activation, _loss_and_gradient
 from .models import MixtureOfGaussians, SparseCoding
 
-__all__ = ["TrainingDivergedError", "TrainingResult", "train"]
+__all__ = ["TrainingDivergedError", "TrainingResult", "descend", "train"]
 
 _BLOW_UP = 1e6
 
@@ -74,6 +74,7 @@ class TrainingResult:
 
 Model = MixtureOfGaussians | SparseCoding
 BiasRule = Callable[[np.ndarray, int], np.ndarray]
+Direction = Callable[[np.ndarray, int], tuple[float, np.ndarray]]
 
 
 def train(
@@ -145,27 +146,82 @@ def train(
         A_star = data.A_star
     if A_star is not None:
         A_star = as_matrix(A_star, "A_star", (n, m))
+
+    def direction(W: np.ndarray, t: int) -> tuple[float, np.ndarray]:
+        nonlocal b
+        if rule is not None:
+            b = as_vector(rule(W, t), "bias(W, t)", m)
+        loss_t, grad_W, grad_b = _loss_and_gradient(W, b, draw(), activation)
+        b = b - bias_step_size * grad_b
+        if not np.all(np.isfinite(b)):
+            raise TrainingDivergedError(f"training diverged at step {t + 1}: the bias became non-finite; reduce bias_step_size.")
+        return loss_t, grad_W
+
+    W, losses, errors = descend(W, direction, step_size=step_size, n_steps=n_steps, normalize=normalize, A_star=A_star)
+    return TrainingResult(W=W, bias=b, loss=losses, errors=errors)
+
+
+def descend(
+    W0: np.ndarray,
+    direction: Direction,
+    *,
+    step_size: float,
+    n_steps: int,
+    normalize: bool = True,
+    A_star: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The descent loop shared by every trainer: ``W ← W − ζ d(W, t)``, then normalise the columns.
+
+    :func:`train` drives it with the autoencoder gradient; other update rules (for example
+    the neural update in :mod:`aecore.baselines`) reuse it with their own direction.
+
+    Parameters
+    ----------
+    W0 : (n, m) ndarray
+        Start (checked by the caller); with ``normalize`` its columns are rescaled to unit norm first.
+    direction : callable
+        ``direction(W, t) -> (loss, d)`` with ``d`` of shape ``(n, m)``, called before step ``t``.
+    step_size : float
+        ``ζ > 0``.
+    n_steps : int
+    normalize : bool
+        Column-normalised (default) or plain descent.
+    A_star : (n, m) ndarray, optional
+        Ground truth for the error history.
+
+    Returns
+    -------
+    W : (n, m) ndarray
+        Final weights.
+    losses : (n_steps,) ndarray
+        The loss returned by ``direction`` at each step.
+    errors : (n_steps + 1, m) ndarray or None
+        ``‖W_i − A*_i‖`` per column after each step (row 0: the start), columns compared as indexed.
+
+    Raises
+    ------
+    TrainingDivergedError
+        If the loss becomes non-finite or a weight column's norm exceeds 1e6.
+    """
+    W = np.array(W0, dtype=float)
+    m = W.shape[1]
     if normalize:
         if np.any(np.linalg.norm(W, axis=0) == 0):
             raise ValueError("W0 has a zero column, which cannot be normalised; start from non-zero columns.")
         W = _normalize_columns(W, 0)
-
     losses = np.empty(n_steps)
     errors = None if A_star is None else np.empty((n_steps + 1, m))
     if errors is not None:
         errors[0] = np.linalg.norm(W - A_star, axis=0)
     for t in range(n_steps):
-        if rule is not None:
-            b = as_vector(rule(W, t), "bias(W, t)", m)
-        losses[t], grad_W, grad_b = _loss_and_gradient(W, b, draw(), activation)
-        W -= step_size * grad_W
-        b -= bias_step_size * grad_b
+        losses[t], d = direction(W, t)
+        W = W - step_size * d
         if normalize:
             W = _normalize_columns(W, t + 1)
-        _check_divergence(losses[t], W, b, t + 1)
+        _check_divergence(losses[t], W, t + 1)
         if errors is not None:
             errors[t + 1] = np.linalg.norm(W - A_star, axis=0)
-    return TrainingResult(W=W, bias=b, loss=losses, errors=errors)
+    return W, losses, errors
 
 
 def _batch_source(data: object, n: int, m: int, batch_size: int | None, rng: object):
@@ -194,8 +250,8 @@ def _normalize_columns(W: np.ndarray, step: int) -> np.ndarray:
     return W / norms
 
 
-def _check_divergence(loss_value: float, W: np.ndarray, b: np.ndarray, step: int) -> None:
-    if not np.isfinite(loss_value) or not np.all(np.isfinite(W)) or not np.all(np.isfinite(b)):
+def _check_divergence(loss_value: float, W: np.ndarray, step: int) -> None:
+    if not np.isfinite(loss_value) or not np.all(np.isfinite(W)):
         raise TrainingDivergedError(f"training diverged at step {step}: non-finite loss or weights; reduce step_size.")
     largest = float(np.max(np.linalg.norm(W, axis=0)))
     if largest > _BLOW_UP:

@@ -18,18 +18,24 @@ import numpy as np
 from aecore import ReLU, SparseCoding, loss_and_gradient, perturb_dictionary, random_dictionary
 
 SHAPES = ((100, 200, 10_000), (256, 512, 10_000))
-REPEATS = 15
+REPEATS = 25
 
 
-def best_time(fn, repeats: int = REPEATS) -> float:
-    """Return the fastest of ``repeats`` wall-clock timings of ``fn()`` (after one warm-up)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+def best_times(*fns, repeats: int = REPEATS) -> list[float]:
+    """Fastest of ``repeats`` wall-clock timings of each function, after one warm-up each.
+
+    The functions are timed in alternation, so that a slow phase of a shared machine
+    affects them alike rather than biasing their ratio.
+    """
+    best = [float("inf")] * len(fns)
+    for fn in fns:
         fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    for _ in range(repeats):
+        for k, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            best[k] = min(best[k], time.perf_counter() - start)
+    return best
 
 
 def main() -> None:
@@ -48,8 +54,7 @@ def main() -> None:
         def products() -> None:
             W.T @ Y, W @ X, W.T @ Y, Y @ X.T, Y @ X.T
 
-        t_grad = best_time(lambda: loss_and_gradient(W, bias, Y, ReLU()))
-        t_mm = best_time(products)
+        t_grad, t_mm = best_times(lambda: loss_and_gradient(W, bias, Y, ReLU()), products)
         gflops = 5 * 2 * n * m * N / t_grad / 1e9
         print(f"{n:>5} {m:>5} {N:>6} {1e3 * t_grad:>12.2f} {1e3 * t_mm:>11.2f} {gflops:>8.2f} {t_mm / t_grad:>9.2f}")
 

@@ -121,6 +121,16 @@ def test_train_on_codes_matches_train_on_dense_data():
     np.testing.assert_allclose(fast.loss, dense.loss, atol=1e-12)
 
 
+def test_train_on_codes_with_a_bias_matches_train_and_reports_the_bias():
+    A, W0, model, rng = _setting(8)
+    batch = ae.sample_code_batch(model, 400, rng)
+    fast = ae.train_on_codes(W0, -0.3, batch, ae.ReLU(), step_size=2.0, n_steps=5)
+    dense = ae.train(W0, -0.3, batch.Y, ae.ReLU(), step_size=2.0, n_steps=5, A_star=A)
+    np.testing.assert_allclose(fast.W, dense.W, atol=1e-12)
+    np.testing.assert_array_equal(fast.bias, dense.bias)
+    np.testing.assert_array_equal(fast.bias, np.full(A.shape[1], -0.3))
+
+
 def test_train_on_codes_fresh_batches_are_reproducible_and_validated():
     A, W0, model, _ = _setting(7)
     kwargs = dict(step_size=2.0, n_steps=3, batch_size=100)

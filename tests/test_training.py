@@ -210,3 +210,23 @@ def test_plain_gd_with_large_step_diverges_after_a_few_steps():
     W0 = 2.0 * W0
     with pytest.raises(ae.TrainingDivergedError, match=r"step \d+.*step_size"):
         ae.train(W0, 0.0, Y, ae.ReLU(), step_size=5.0, n_steps=200, normalize=False)
+
+
+def test_descend_runs_a_custom_direction_and_records_history():
+    """descend() is the shared loop: with d = W − A* (gradient of ½‖W − A*‖²) and ζ = ½ the error halves."""
+    rng = np.random.default_rng(7)
+    A_star = ae.random_dictionary(10, 4, rng)
+    W0 = A_star + 0.1 * rng.standard_normal(A_star.shape)
+    W, losses, errors = ae.descend(
+        W0, lambda W, t: (float(t), W - A_star), step_size=0.5, n_steps=5, normalize=False, A_star=A_star
+    )
+    np.testing.assert_allclose(errors[1:] / errors[:-1], 0.5)
+    np.testing.assert_array_equal(losses, np.arange(5.0))
+    np.testing.assert_allclose(W - A_star, (W0 - A_star) / 32)
+
+
+def test_descend_stops_on_divergence():
+    """A direction that doubles the weights at every step blows up and raises, it does not return inf."""
+    W0 = np.ones((3, 2))
+    with pytest.raises(ae.TrainingDivergedError, match="reduce step_size"):
+        ae.descend(W0, lambda W, t: (0.0, -W), step_size=1.0, n_steps=100, normalize=False)
