@@ -327,13 +327,20 @@ def mog_contraction_factor(
     Raises
     ------
     ValueError
-        If ``1 − c + κ <= 0`` (the step overshoots past ``−A*_i``).
+        If ``cos θ_i + b_i <= 0`` (unit ``i`` does not fire on its own class, so the
+        formula's gradient does not apply: the column does not move), or if
+        ``1 − c + κ <= 0`` (the step overshoots past ``−A*_i``).
     """
     zeta = check_real(step_size, "step_size", low=0.0, low_open=True)
     p, b, a = _per_column(weights=weights, bias=bias, cos_angle=cos_angle)
     _check_weights(p)
     if np.any(np.abs(a) > 1):
         raise ValueError(f"cos_angle must lie in [-1, 1]; got values in [{a.min()}, {a.max()}].")
+    if np.any(a + b <= 0):
+        raise ValueError(
+            "cos_angle + bias must be positive for every column: where cos θ_i + b_i <= 0 unit i does not fire "
+            "on its own class and the expected-gradient formula does not apply; start closer (smaller δ) or raise b."
+        )
     kappa = zeta * p
     c = kappa * (a + b) ** 2
     denominator = 1.0 - c + kappa

@@ -287,3 +287,11 @@ def test_correlation_inequality_holds_on_the_ball_and_alpha_identity():
             assert np.all(lhs >= rhs - 1e-15)
     with pytest.raises(ValueError, match="split"):
         ae.mog_correlation_constants(p, 0.3, split=2.0)
+
+
+def test_contraction_factor_refuses_a_unit_that_does_not_fire():
+    """With cos θ + b <= 0 the unit is silent on its own class: no rate is predicted, an error is raised."""
+    with pytest.raises(ValueError, match="cos_angle \\+ bias must be positive"):
+        ae.mog_contraction_factor(np.full(4, 0.25), 1.0, -0.5, cos_angle=0.4)
+    with pytest.raises(ValueError, match="does not fire"):
+        ae.mog_error_trajectory(1.2, np.full(4, 0.25), 1.0, -0.5, n_steps=3)
