@@ -518,7 +518,7 @@ def nonneg_radial_coefficient(
     """Radial part ``⟨E∇_{W_i} ℓ, A*_i⟩`` of the expected gradient at ``W = A*`` (exact firing).
 
     At ``W = A*`` exactly, with ``G = A*ᵀA*``: ``A*_iᵀr = −b_i − Σ_{j∈S∖i} G_ij u_j`` and
-    ``A*_iᵀy = u_i − b_i``, so the radial part is ``(b_i + Σ_j G_ij u_j)(2u_i − b_i)``.
+    ``A*_iᵀy = u_i − b_i``, so the radial part is ``(b_i + Σ_{j∈S∖i} G_ij u_j)(2u_i − b_i)``.
     Expanding ``u`` to second order in the off-diagonal ``G`` and averaging::
 
         p [ b(2κ₁ + b) + w (2bκ₁ + (κ₁ + b)(2κ₁ + b)) Σ_{j≠i} G_ij
@@ -982,8 +982,8 @@ class CoherenceBias:
     firings are a fraction ``ε`` of its right ones (in expectation). Among all such biases
     this is the least negative one, which is the point: the error floor grows with ``|b|``.
     Wrong firings sit just above threshold, so even ``ε = 1`` (the default, chosen in
-    Chapter 5 from the measured floors) leaves their activation energy at about 1% of the
-    right ones (:func:`nonneg_spurious_energy`).
+    Chapter 5 from the measured floors) leaves their activation energy small next to the right
+    ones (a few percent at the chapter's sizes; :func:`nonneg_spurious_energy` predicts it).
 
     Parameters
     ----------
@@ -1089,21 +1089,27 @@ class CoherenceBias:
         b = self._bias_from(mom) if bias is None else as_vector(bias, "bias", mom.lam.shape[0])
         return _miss_from_moments(mom, b, self.low, self.high)
 
-    def lower_end(self, W: np.ndarray) -> np.ndarray:
-        """Most negative bias ``(m,)`` whose predicted miss probability is at most ``ε`` (bisection)."""
+    def lower_end(self, W: np.ndarray, miss_budget: float) -> np.ndarray:
+        """Most negative bias ``(m,)`` whose predicted miss probability is at most ``miss_budget`` (bisection).
+
+        The miss budget is a probability in ``(0, 1)``, separate from the false-fire budget
+        ``ε`` (a ratio of wrong to right firings) that sets the rule's own bias.
+        """
+        budget = check_real(miss_budget, "miss_budget", low=0.0, high=1.0, low_open=True, high_open=True)
         mom = self.moments(W)
         hi = np.zeros_like(mom.lam)
         lo = hi - 2.0 * self.high - 1.0
         for _ in range(60):
             mid = 0.5 * (lo + hi)
-            too_negative = _miss_from_moments(mom, mid, self.low, self.high) > self.false_fire
+            too_negative = _miss_from_moments(mom, mid, self.low, self.high) > budget
             lo = np.where(too_negative, mid, lo)
             hi = np.where(too_negative, hi, mid)
         return hi
 
-    def admissible(self, W: np.ndarray) -> np.ndarray:
-        """Boolean ``(m,)``: whether the rule's bias also keeps each unit's miss probability at most ``ε``."""
-        return self.miss_rate(W) <= self.false_fire
+    def admissible(self, W: np.ndarray, miss_budget: float) -> np.ndarray:
+        """Boolean ``(m,)``: whether the rule's bias keeps each unit's miss probability at most ``miss_budget``."""
+        budget = check_real(miss_budget, "miss_budget", low=0.0, high=1.0, low_open=True, high_open=True)
+        return self.miss_rate(W) <= budget
 
     def _weights(self, W: object) -> np.ndarray:
         W = as_matrix(W, "W")

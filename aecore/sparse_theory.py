@@ -803,19 +803,19 @@ def sc_stationary_error(
 ) -> np.ndarray:
     """Predicted error floor ``‖W_i − A*_i‖`` of normalised GD, per column.
 
-    Near ``A*`` the tangential gradient is ``a_i (W_i − A*_i) + β_i + ξ_i``: contraction ``a_i``,
+    Near ``A*`` the tangential gradient is ``h_i (W_i − A*_i) + β_i + ξ_i``: contraction ``h_i``,
     systematic part ``β_i`` (the tangential gradient at ``A*``) and sampling noise ``ξ_i`` with
     ``E‖ξ_i‖² = v_i/N``. A fixed sample of size ``N`` stops where the empirical tangential gradient
-    vanishes, ``ε_i² = (‖β_i‖² + v_i/N)/a_i²``. Fresh batches of size ``N`` with step ``ζ`` give the
-    stationary mean square of ``e ← (1 − ζa)e − ζ(β + ξ)``:
-    ``ε_i² = ‖β_i‖²/a_i² + ζ v_i / (N a_i (2 − ζ a_i))``.
+    vanishes, ``ε_i² = (‖β_i‖² + v_i/N)/h_i²``. Fresh batches of size ``N`` with step ``ζ`` give the
+    stationary mean square of ``e ← (1 − ζh)e − ζ(β + ξ)``:
+    ``ε_i² = ‖β_i‖²/h_i² + ζ v_i / (N h_i (2 − ζ h_i))``.
 
     Parameters
     ----------
     bias : (m,) ndarray
         ``‖β_i‖``.
     contraction : float or (m,) ndarray
-        ``a_i > 0`` (``p_i`` for the hard threshold at ``b = 0``).
+        ``h_i > 0`` (``p_i`` for the hard threshold at ``b = 0``).
     second_moment : float or (m,) ndarray
         ``v_i`` (from :func:`code_gradient_moments`); 0 for the population.
     n_samples : int, optional

@@ -361,8 +361,14 @@ def test_rule_meets_false_fire_budget_and_is_admissible():
     est = rule.moments(W)
     assert nt._false_fire_from_moments(est, b) == pytest.approx(np.full(m, target), rel=1e-9)
     assert measured == pytest.approx(target, rel=0.2)
-    assert np.all(rule.lower_end(W)[rule.admissible(W)] < b[rule.admissible(W)])
-    assert np.all(rule.miss_rate(W, rule.lower_end(W)) <= eps + 1e-9)
+    budget = 0.01
+    ok = rule.admissible(W, budget)
+    assert 0 < ok.sum() < m  # the budget separates units: the check is not vacuous
+    np.testing.assert_array_equal(ok, rule.miss_rate(W) <= budget)
+    assert np.all(rule.lower_end(W, budget)[ok] < b[ok])
+    assert np.all(rule.miss_rate(W, rule.lower_end(W, budget)) <= budget + 1e-9)
+    with pytest.raises(ValueError, match="miss_budget"):
+        rule.admissible(W, 1.5)
 
 
 def test_rule_runs_inside_train():
