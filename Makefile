@@ -15,6 +15,7 @@ PYTEST_ARGS := tests chapters --nbval --nbval-current-env \
 .PHONY: book test refresh serve bench clean
 
 $(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { echo "$(PYTHON) cannot create virtual environments: on Debian run 'apt-get install python3.11-venv' (or set PYTHON=...)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
