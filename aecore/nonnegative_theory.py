@@ -679,7 +679,7 @@ def nonneg_common_mode_floor(A_star: np.ndarray, bias: float, s: int, low: float
     ``p w b(2κ₁ + b) P_i^⊥ A*1`` with ``P_i^⊥ = I − A*_i A*_iᵀ``: every column is pushed
     along the same direction ``u = A*1/‖A*1‖``. Substituting ``W_i = A*_i + ε P_i^⊥ u``
     (first order in ``ε``) the tangential gradient along ``u`` is
-    ``p[κ₂ + (s − 1)(κ₁ + b)²] ε + p w b(2κ₁ + b) ‖A*1‖``; it vanishes at
+    ``p[κ₂ + (s − 1)(κ₁ + b)²] ε + p w b(2κ₁ + b) ‖A*1‖``; it vanishes at::
 
         ε = (s − 1) |b(2κ₁ + b)| ‖A*1‖ / ((m − 1)(κ₂ + (s − 1)(κ₁ + b)²)).
 
@@ -1000,7 +1000,9 @@ class CoherenceBias:
         A bound ``δ`` in ``[0, √2)`` on the column errors during the run (the start's
         ``δ₀`` suffices because errors shrink); ``0`` trusts ``WᵀW`` fully.
 
-    Usage with :func:`aecore.train`::
+    Examples
+    --------
+    As the bias rule of :func:`aecore.train`::
 
         rule = CoherenceBias(s=3, low=1.0, high=2.0, noise_std=0.05)
         result = train(W0, rule, model, ReLU(), step_size=zeta, n_steps=30, batch_size=2000, rng=rng)
