@@ -12,6 +12,8 @@ import numpy as np
 
 __all__ = [
     "as_matrix",
+    "as_unit_matrix",
+    "check_bool",
     "as_vector",
     "check_generator",
     "check_int",
@@ -108,6 +110,27 @@ def check_int(value: object, name: str, *, low: int | None = None, high: int | N
     if high is not None and k > high:
         raise ValueError(f"{name} must be at most {high}; got {k}.")
     return k
+
+
+def check_bool(value: object, name: str) -> bool:
+    """Return ``value`` if it is a ``bool`` (or ``numpy.bool_``); anything else is a TypeError."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False; got {value!r} of type {type(value).__name__}.")
+    return bool(value)
+
+
+def as_unit_matrix(value: object, name: str, shape: tuple[int | None, int | None] = (None, None)) -> np.ndarray:
+    """:func:`as_matrix`, then :func:`check_unit_columns` with a tolerance set by the input's precision.
+
+    A float32 dictionary normalised in float32 has column norms off by about ``√n·eps32``; the
+    tolerance is ``max(1e-8, 10·√n·eps)`` with ``eps`` of the input's floating dtype (float64 for
+    integers and lists of Python floats).
+    """
+    raw = value if isinstance(value, np.ndarray) else np.asarray(value) if not isinstance(value, str) else None
+    A = as_matrix(value, name, shape)
+    dtype = raw.dtype if raw is not None and raw.dtype.kind == "f" else np.dtype(float)
+    atol = max(1e-8, 10.0 * np.sqrt(A.shape[0]) * float(np.finfo(dtype).eps))
+    return check_unit_columns(A, name, atol=atol)
 
 
 def check_generator(rng: object) -> np.random.Generator:

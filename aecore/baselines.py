@@ -15,20 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_matrix, check_int, check_real
+from ._validate import as_matrix, as_unit_matrix, check_int, check_real
 from .autoencoder import HardThreshold
-from .models import SparseCoding
-from .sparse_theory import (
-    CodeBatch,
-    GradientMoments,
-    _code_source,
-    _hidden,
-    _kx_active,
-    _pair,
-    sc_support_probabilities,
-    tangential_component,
-)
-from .training import TrainingResult, descend
+from .codes import CodeBatch, CodeStream, GradientMoments, _hidden, _kx_active
+from .dictionaries import tangential_component
+from .models import MixtureOfGaussians, SparseCoding
+from .theory.sparse import support_probabilities
+from .training import TrainingResult, data_source, descend
 
 __all__ = [
     "expected_neural_direction",
@@ -124,7 +117,7 @@ def neural_direction_moments(A: np.ndarray, batch: CodeBatch, threshold: float =
     """
     A = as_matrix(A, "A")
     if not isinstance(batch, CodeBatch):
-        raise ValueError(f"batch must be a CodeBatch (see sample_code_batch); got {type(batch).__name__}.")
+        raise TypeError(f"batch must be an aecore.codes.CodeBatch (see sample_code_batch); got {type(batch).__name__}.")
     if batch.A_star.shape != A.shape:
         raise ValueError(f"A must have the shape of the batch's A_star {batch.A_star.shape}; got {A.shape}.")
     threshold = check_real(threshold, "threshold", low=0.0)
@@ -148,7 +141,7 @@ def neural_direction_moments(A: np.ndarray, batch: CodeBatch, threshold: float =
 
 def train_neural(
     A0: np.ndarray,
-    data: np.ndarray | CodeBatch | SparseCoding,
+    data: np.ndarray | MixtureOfGaussians | SparseCoding | CodeBatch | CodeStream,
     *,
     step_size: float,
     n_steps: int,
@@ -164,9 +157,10 @@ def train_neural(
     ----------
     A0 : (n, m) ndarray
         Start (columns rescaled to unit norm when ``normalize``).
-    data : (n, N) ndarray, CodeBatch or SparseCoding
-        A fixed sample (dense or as codes), or a noise-free model from which a fresh
-        :class:`CodeBatch` of ``batch_size`` samples is drawn each step with ``rng``.
+    data : (n, N) ndarray, generative model, CodeBatch or CodeStream
+        The same kinds of data as :func:`aecore.train`: a fixed sample (dense or as codes), or
+        fresh batches of ``batch_size`` samples per step drawn with ``rng`` from a model (dense)
+        or a :class:`aecore.codes.CodeStream` (codes).
     step_size : float
         ``ζ > 0``.
     n_steps : int
@@ -184,30 +178,17 @@ def train_neural(
         ``loss`` is the decoder's reconstruction loss; ``bias`` is zero.
     """
     threshold = check_real(threshold, "threshold", low=0.0)
-    step_size = check_real(step_size, "step_size", low=0.0, low_open=True)
-    n_steps = check_int(n_steps, "n_steps", low=1)
-    if isinstance(data, (CodeBatch, SparseCoding)):
-        draw, truth = _code_source(data, batch_size, rng)
-        if A_star is not None:
-            raise ValueError("A_star is taken from data when data is a CodeBatch or a model; omit it.")
-        A_star = truth
-        A0 = as_matrix(A0, "A0", truth.shape)
-    else:
-        A0 = as_matrix(A0, "A0")
-        Y = as_matrix(data, "data", (A0.shape[0], None))
-        if batch_size is not None or rng is not None:
-            raise ValueError("batch_size and rng apply only when data is a model; with a fixed sample, omit them.")
+    A0 = as_matrix(A0, "A0")
+    draw, _, truth = data_source(data, *A0.shape, batch_size, rng)
+    if A_star is not None and truth is not None:
+        raise ValueError("A_star is taken from data when data is a model or codes; omit it.")
+    A_star = truth if A_star is None else as_matrix(A_star, "A_star", A0.shape)
 
-        def draw():
-            return Y
-
-        if A_star is not None:
-            A_star = as_matrix(A_star, "A_star", A0.shape)
     def direction(A: np.ndarray, t: int) -> tuple[float, np.ndarray]:
         return neural_direction(A, draw(), threshold)
 
     A, losses, errors = descend(A0, direction, step_size=step_size, n_steps=n_steps, normalize=normalize, A_star=A_star)
-    return TrainingResult(W=A, bias=np.zeros(A.shape[1]), loss=losses, errors=errors)
+    return TrainingResult(W=A, bias=np.zeros(A.shape[1]), loss=losses, indexed_errors=errors)
 
 
 def expected_neural_direction(A: np.ndarray, A_star: np.ndarray, s: int, *, kappa1_abs: float = 1.0) -> np.ndarray:
@@ -232,10 +213,11 @@ def expected_neural_direction(A: np.ndarray, A_star: np.ndarray, s: int, *, kapp
     -------
     (n, m) ndarray
     """
-    A, As = _pair(A, A_star)
+    As = as_unit_matrix(A_star, "A_star")
+    A = as_matrix(A, "A", As.shape)
     s = check_int(s, "s", low=1, high=A.shape[1])
     kappa1_abs = check_real(kappa1_abs, "kappa1_abs", low=0.0)
-    q1, q2, _ = sc_support_probabilities(A.shape[1], s)
+    q1, q2, _ = support_probabilities(A.shape[1], s)
     C = A.T @ As  # C[k, i] = ⟨A_k, A*_i⟩
     lam = np.diag(C)
     return -kappa1_abs * (q1 * As - (q1 - q2) * A * lam - q2 * (A @ C))

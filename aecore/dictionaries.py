@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_matrix, as_vector, check_generator, check_int, check_unit_columns
+from ._validate import (
+    as_matrix,
+    as_unit_matrix,
+    as_vector,
+    check_generator,
+    check_int,
+)
 
-__all__ = ["incoherence", "perturb_dictionary", "random_dictionary"]
+__all__ = ["incoherence", "perturb_dictionary", "random_dictionary", "tangential_component"]
 
 
 def random_dictionary(n: int, m: int, rng: np.random.Generator) -> np.ndarray:
@@ -53,7 +59,7 @@ def incoherence(A: np.ndarray) -> float:
     float
         The incoherence ``μ``.
     """
-    A = check_unit_columns(as_matrix(A, "A"), "A")
+    A = as_unit_matrix(A, "A")
     n, m = A.shape
     if m < 2:
         raise ValueError(f"A must have at least 2 columns to define incoherence; got {m}.")
@@ -84,7 +90,7 @@ def perturb_dictionary(A_star: np.ndarray, delta: float | np.ndarray, rng: np.ra
     W : (n, m) ndarray
         Unit-norm columns with ``‖W_i − A*_i‖ = δ_i``.
     """
-    A_star = check_unit_columns(as_matrix(A_star, "A_star"), "A_star")
+    A_star = as_unit_matrix(A_star, "A_star")
     n, m = A_star.shape
     if n < 2:
         raise ValueError(f"A_star must have at least 2 rows to admit a perturbation on the sphere; got {n}.")
@@ -106,3 +112,29 @@ def perturb_dictionary(A_star: np.ndarray, delta: float | np.ndarray, rng: np.ra
     V /= norms
     theta = 2.0 * np.arcsin(delta / 2.0)
     return np.cos(theta) * A_star + np.sin(theta) * V
+
+
+def tangential_component(G: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Project each column ``G_i`` orthogonally to ``W_i``: ``G_i − W_i ⟨W_i, G_i⟩/‖W_i‖²``.
+
+    Column normalisation absorbs the radial part of a step, so only this part moves ``W_i``
+    to first order.
+
+    Parameters
+    ----------
+    G : (n, m) ndarray
+        Gradient (or any matrix of column directions).
+    W : (n, m) ndarray
+        Weights; non-zero columns.
+
+    Returns
+    -------
+    (n, m) ndarray
+        The tangential part of each column of ``G``.
+    """
+    W = as_matrix(W, "W")
+    G = as_matrix(G, "G", W.shape)
+    norms2 = np.sum(W * W, axis=0)
+    if np.any(norms2 == 0):
+        raise ValueError("W has a zero column; the tangential projection needs non-zero columns.")
+    return G - W * (np.sum(W * G, axis=0) / norms2)

@@ -19,7 +19,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import as_matrix, as_vector, check_generator, check_int, check_real, check_unit_columns
+from ._validate import (
+    as_unit_matrix,
+    as_vector,
+    check_generator,
+    check_int,
+    check_real,
+)
 
 __all__ = ["MixtureOfGaussians", "NonnegativeSparseCoding", "Sample", "SparseCoding"]
 
@@ -40,7 +46,7 @@ class Sample(NamedTuple):
 
 
 def _check_dictionary(A_star: object) -> np.ndarray:
-    return check_unit_columns(as_matrix(A_star, "A_star"), "A_star")
+    return as_unit_matrix(A_star, "A_star")
 
 
 def _observe(A_star: np.ndarray, X: np.ndarray, noise_std: float, rng: np.random.Generator) -> Sample:

@@ -4,9 +4,12 @@ One step of **column-normalised gradient descent** with step size ``ζ`` is::
 
     W_i ← (W_i − ζ g_i) / ‖W_i − ζ g_i‖
 
-and plain gradient descent omits the division. Data come either from a fixed
-sample ``Y (n, N)`` (full-batch gradient) or from a generative model that draws a
-fresh batch at every step (a Monte-Carlo estimate of the population gradient).
+and plain gradient descent omits the division. Data come from a fixed sample ``Y (n, N)``
+(full-batch gradient), from a generative model that draws a fresh batch at every step (a
+Monte-Carlo estimate of the population gradient), or, for noise-free sparse data, from the same
+two kept as codes (:class:`aecore.codes.CodeBatch`, :class:`aecore.codes.CodeStream`), for which
+the gradient is computed from the codes. There is one trainer, :func:`train`, and one loop,
+:func:`descend`.
 """
 
 from __future__ import annotations
@@ -16,11 +19,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_matrix, as_vector, check_generator, check_int, check_real
+from ._validate import (
+    as_matrix,
+    as_vector,
+    check_bool,
+    check_generator,
+    check_int,
+    check_real,
+)
 from .autoencoder import Activation, _check_activation, _loss_and_gradient
+from .codes import CodeBatch, CodeStream, _code_loss_and_gradient
 from .models import MixtureOfGaussians, SparseCoding
 
-__all__ = ["TrainingDivergedError", "TrainingResult", "descend", "train"]
+__all__ = ["TrainingDivergedError", "TrainingResult", "descend", "step_size_rule", "train"]
 
 _BLOW_UP = 1e6
 
@@ -41,46 +52,94 @@ class TrainingResult:
         Bias used at the last step (after the last update when it is learned).
     loss : (n_steps,) ndarray
         Loss of the batch used at each step, evaluated before the step.
-    errors : (n_steps + 1, m) ndarray or None
-        ``‖W_i − A*_i‖`` per column after each step (row 0: the start), columns
-        compared as indexed; ``None`` when no ground truth was given.
+    indexed_errors : (n_steps + 1, m) ndarray or None
+        ``‖W_i − A*_i‖`` per column after each step (row 0: the start), column ``i`` of ``W``
+        compared with column ``i`` of ``A*`` **as indexed**, without matching permutations or
+        signs (runs started δ-close keep their order); ``None`` when no ground truth was given.
+        For the matched errors of the final weights use :func:`aecore.column_errors`, or
+        :meth:`matched_errors`.
     """
 
     W: np.ndarray
     bias: np.ndarray
     loss: np.ndarray
-    errors: np.ndarray | None
+    indexed_errors: np.ndarray | None
 
     @property
-    def max_error(self) -> np.ndarray:
-        """``max_i ‖W_i − A*_i‖`` per step, shape ``(n_steps + 1,)``."""
+    def max_indexed_error(self) -> np.ndarray:
+        """``max_i ‖W_i − A*_i‖`` per step (columns as indexed), shape ``(n_steps + 1,)``."""
         return self._require_errors().max(axis=1)
 
     @property
-    def mean_error(self) -> np.ndarray:
-        """``mean_i ‖W_i − A*_i‖`` per step, shape ``(n_steps + 1,)``."""
+    def mean_indexed_error(self) -> np.ndarray:
+        """``mean_i ‖W_i − A*_i‖`` per step (columns as indexed), shape ``(n_steps + 1,)``."""
         return self._require_errors().mean(axis=1)
 
     @property
-    def median_error(self) -> np.ndarray:
-        """``median_i ‖W_i − A*_i‖`` per step, shape ``(n_steps + 1,)``."""
+    def median_indexed_error(self) -> np.ndarray:
+        """``median_i ‖W_i − A*_i‖`` per step (columns as indexed), shape ``(n_steps + 1,)``."""
         return np.median(self._require_errors(), axis=1)
 
+    def matched_errors(self, A_star: np.ndarray, *, signed: bool = True) -> np.ndarray:
+        """Column errors of the final ``W`` after matching columns to ``A_star`` (see :func:`aecore.column_errors`).
+
+        Parameters
+        ----------
+        A_star : (n, m) ndarray
+            Ground truth.
+        signed : bool
+            Also match signs (sparse coding) or not (mixtures).
+
+        Returns
+        -------
+        (m,) ndarray
+        """
+        from .metrics import column_errors
+
+        return column_errors(self.W, A_star, signed=signed)
+
     def _require_errors(self) -> np.ndarray:
-        if self.errors is None:
+        if self.indexed_errors is None:
             raise ValueError("this run recorded no errors: pass A_star (or a model) to train() to record them.")
-        return self.errors
+        return self.indexed_errors
 
 
 Model = MixtureOfGaussians | SparseCoding
+Data = np.ndarray | Model | CodeBatch | CodeStream
 BiasRule = Callable[[np.ndarray, int], np.ndarray]
 Direction = Callable[[np.ndarray, int], tuple[float, np.ndarray]]
+
+
+def step_size_rule(model: Model, c: float = 0.25) -> float:
+    """The theory chapters' step size ``ζ = c·m/s``, i.e. ``ζ p_i = c`` for ``p_i = s/m``.
+
+    Normalised descent on the leading term contracts ``tan θ`` by about ``1 − ζ p_i`` per step, so
+    ``c = ζ p_i`` in ``(0, 1)`` sets the rate directly; ``c`` near 1 overshoots once the other
+    terms of the gradient are added, and ``c`` above about 2 diverges or oscillates.
+
+    Parameters
+    ----------
+    model : MixtureOfGaussians or SparseCoding
+        Gives ``m`` and ``s`` (``s = 1`` for a mixture, where ``p_i`` is the mixing weight
+        and ``c`` applies to the smallest one).
+    c : float
+        ``ζ p_i`` in ``(0, 1]``.
+
+    Returns
+    -------
+    float
+        ``ζ``.
+    """
+    if not isinstance(model, MixtureOfGaussians | SparseCoding):
+        raise TypeError(f"model must be an aecore generative model; got {type(model).__name__}.")
+    c = check_real(c, "c", low=0.0, high=1.0, low_open=True)
+    return float(c / np.min(model.inclusion_probabilities))
 
 
 def train(
     W0: np.ndarray,
     bias: float | np.ndarray | BiasRule,
-    data: np.ndarray | Model,
+    data: Data,
     activation: Activation,
     *,
     step_size: float,
@@ -90,6 +149,7 @@ def train(
     batch_size: int | None = None,
     rng: np.random.Generator | None = None,
     A_star: np.ndarray | None = None,
+    allow_loss_increase: bool = False,
 ) -> TrainingResult:
     """Run gradient descent on the tied-autoencoder loss.
 
@@ -101,14 +161,17 @@ def train(
         Encoder bias ``b``: a constant (kept fixed unless ``bias_step_size > 0``),
         or a bias rule ``bias(W, t) -> (m,) ndarray`` evaluated on the current
         weights before step ``t = 0, 1, …``.
-    data : (n, N) ndarray or generative model
-        A fixed sample ``Y`` (every step uses all of it), or a model from
-        :mod:`aecore.models` from which a fresh batch of ``batch_size`` samples is
-        drawn at each step with ``rng``.
+    data : (n, N) ndarray, generative model, CodeBatch or CodeStream
+        A fixed sample ``Y`` (every step uses all of it); a model from :mod:`aecore.models`
+        from which a fresh batch of ``batch_size`` samples is drawn at each step with ``rng``;
+        or noise-free sparse data kept as codes, fixed (:class:`aecore.codes.CodeBatch`) or
+        fresh (:class:`aecore.codes.CodeStream`), for which the gradient is computed from the
+        codes (equal up to rounding, much cheaper).
     activation : Activation
         ``ReLU()`` or ``HardThreshold(λ)``.
     step_size : float
-        Step size ``ζ > 0`` for ``W``.
+        Step size ``ζ > 0`` for ``W``. The theory chapters use ``ζ = c·m/s`` with ``c`` about
+        ¼ (:func:`step_size_rule`).
     n_steps : int
         Number of steps, ``>= 1``.
     normalize : bool
@@ -120,7 +183,11 @@ def train(
     rng : numpy.random.Generator, optional
         Required when ``data`` is a model.
     A_star : (n, m) ndarray, optional
-        Ground truth for the error history; taken from ``data`` when it is a model.
+        Ground truth for the error history; taken from ``data`` when it is a model or codes.
+    allow_loss_increase : bool
+        With normalised descent a run whose loss ends far above where it started (see
+        :func:`descend`) raises :class:`TrainingDivergedError` unless this is ``True`` (for
+        experiments that break an assumption on purpose).
 
     Returns
     -------
@@ -129,10 +196,13 @@ def train(
     Raises
     ------
     TrainingDivergedError
-        If the loss becomes non-finite or a weight column's norm exceeds 1e6.
+        If the loss becomes non-finite, a weight column's norm exceeds 1e6, or (normalised
+        descent) the loss ends far above its start.
     """
     W = as_matrix(W0, "W0").copy()
     n, m = W.shape
+    if isinstance(bias, bool):
+        raise TypeError("bias must be a number, an (m,) array or a bias rule bias(W, t); got a bool.")
     rule = bias if callable(bias) else None
     b = np.zeros(m) if rule is not None else as_vector(bias, "bias", m).copy()
     activation = _check_activation(activation)
@@ -141,9 +211,9 @@ def train(
     if rule is not None and bias_step_size > 0:
         raise ValueError("bias_step_size must be 0 when bias is a rule: the rule alone sets the bias.")
     n_steps = check_int(n_steps, "n_steps", low=1)
-    draw = _batch_source(data, n, m, batch_size, rng)
-    if A_star is None and isinstance(data, MixtureOfGaussians | SparseCoding):
-        A_star = data.A_star
+    draw, kernel, truth = data_source(data, n, m, batch_size, rng)
+    if A_star is None:
+        A_star = truth
     if A_star is not None:
         A_star = as_matrix(A_star, "A_star", (n, m))
 
@@ -151,14 +221,22 @@ def train(
         nonlocal b
         if rule is not None:
             b = as_vector(rule(W, t), "bias(W, t)", m)
-        loss_t, grad_W, grad_b = _loss_and_gradient(W, b, draw(), activation)
+        loss_t, grad_W, grad_b = kernel(W, b, draw(), activation)
         b = b - bias_step_size * grad_b
         if not np.all(np.isfinite(b)):
             raise TrainingDivergedError(f"training diverged at step {t + 1}: the bias became non-finite; reduce bias_step_size.")
         return loss_t, grad_W
 
-    W, losses, errors = descend(W, direction, step_size=step_size, n_steps=n_steps, normalize=normalize, A_star=A_star)
-    return TrainingResult(W=W, bias=b, loss=losses, errors=errors)
+    W, losses, errors = descend(
+        W,
+        direction,
+        step_size=step_size,
+        n_steps=n_steps,
+        normalize=normalize,
+        A_star=A_star,
+        allow_loss_increase=allow_loss_increase,
+    )
+    return TrainingResult(W=W, bias=b, loss=losses, indexed_errors=errors)
 
 
 def descend(
@@ -169,6 +247,7 @@ def descend(
     n_steps: int,
     normalize: bool = True,
     A_star: np.ndarray | None = None,
+    allow_loss_increase: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """The descent loop shared by every trainer: ``W ← W − ζ d(W, t)``, then normalise the columns.
 
@@ -178,16 +257,22 @@ def descend(
     Parameters
     ----------
     W0 : (n, m) ndarray
-        Start (checked by the caller); with ``normalize`` its columns are rescaled to unit norm first.
+        Finite start; with ``normalize`` its columns are rescaled to unit norm first.
     direction : callable
         ``direction(W, t) -> (loss, d)`` with ``d`` of shape ``(n, m)``, called before step ``t``.
     step_size : float
         ``ζ > 0``.
     n_steps : int
+        Number of steps, ``>= 1``.
     normalize : bool
         Column-normalised (default) or plain descent.
     A_star : (n, m) ndarray, optional
         Ground truth for the error history.
+    allow_loss_increase : bool
+        With ``normalize``, a run of at least 10 steps whose mean loss over its last fifth exceeds
+        ``LOSS_RISE`` times its first loss raises :class:`TrainingDivergedError` (a step too
+        large for the problem oscillates or leaves the basin without any non-finite number);
+        ``True`` turns this check off.
 
     Returns
     -------
@@ -201,10 +286,19 @@ def descend(
     Raises
     ------
     TrainingDivergedError
-        If the loss becomes non-finite or a weight column's norm exceeds 1e6.
+        If the loss becomes non-finite, a weight column's norm exceeds 1e6, or the loss rises
+        as described above.
     """
-    W = np.array(W0, dtype=float)
-    m = W.shape[1]
+    W = as_matrix(W0, "W0").copy()
+    n, m = W.shape
+    if not callable(direction):
+        raise TypeError(f"direction must be a callable direction(W, t) -> (loss, d); got {type(direction).__name__}.")
+    step_size = check_real(step_size, "step_size", low=0.0, low_open=True)
+    n_steps = check_int(n_steps, "n_steps", low=1)
+    normalize = check_bool(normalize, "normalize")
+    allow_loss_increase = check_bool(allow_loss_increase, "allow_loss_increase")
+    if A_star is not None:
+        A_star = as_matrix(A_star, "A_star", (n, m))
     if normalize:
         if np.any(np.linalg.norm(W, axis=0) == 0):
             raise ValueError("W0 has a zero column, which cannot be normalised; start from non-zero columns.")
@@ -215,29 +309,83 @@ def descend(
         errors[0] = np.linalg.norm(W - A_star, axis=0)
     for t in range(n_steps):
         losses[t], d = direction(W, t)
+        d = np.asarray(d)
+        if d.shape != (n, m):
+            raise ValueError(f"direction(W, t) returned a direction of shape {d.shape}; it must have W's shape {(n, m)}.")
         W = W - step_size * d
         if normalize:
             W = _normalize_columns(W, t + 1)
         _check_divergence(losses[t], W, t + 1)
         if errors is not None:
             errors[t + 1] = np.linalg.norm(W - A_star, axis=0)
+    if normalize and not allow_loss_increase:
+        _check_loss_rise(losses)
     return W, losses, errors
 
 
-def _batch_source(data: object, n: int, m: int, batch_size: int | None, rng: object):
-    """Return a function that yields the ``(n, N)`` batch for the next step."""
-    if isinstance(data, MixtureOfGaussians | SparseCoding):
+#: Factor by which the mean loss of a normalised run's last fifth may exceed its first loss.
+LOSS_RISE = 1.5
+
+
+def _check_loss_rise(losses: np.ndarray) -> None:
+    if losses.size < 10:
+        return
+    tail = float(np.mean(losses[-max(2, losses.size // 5) :]))
+    if tail > LOSS_RISE * losses[0]:
+        raise TrainingDivergedError(
+            f"the loss rose from {losses[0]:.4g} to a mean of {tail:.4g} over the last steps (more than "
+            f"{LOSS_RISE}×): the step is too large for this problem or the start is outside the basin. "
+            "Reduce step_size (the theory's rule is step_size_rule(model)), start closer, or pass "
+            "allow_loss_increase=True if the rise is the point of the experiment."
+        )
+
+
+def data_source(data: object, n: int, m: int, batch_size: object, rng: object):
+    """Turn ``train``'s ``data`` argument into a batch source.
+
+    Parameters
+    ----------
+    data : (n, N) ndarray, generative model, CodeBatch or CodeStream
+        See :func:`train`.
+    n, m : int
+        Shape of the weights.
+    batch_size : int or None
+        Required for a model or a ``CodeStream``; must be ``None`` otherwise.
+    rng : numpy.random.Generator or None
+        Required for a model or a ``CodeStream``; must be ``None`` otherwise.
+
+    Returns
+    -------
+    draw : callable
+        ``draw()`` returns the next batch (an ``(n, N)`` array or a ``CodeBatch``).
+    kernel : callable
+        ``kernel(W, b, batch, activation) -> (loss, grad_W, grad_b)`` for that kind of batch.
+    A_star : (n, m) ndarray or None
+        The ground truth carried by ``data`` (``None`` for a plain array).
+    """
+    fresh = isinstance(data, MixtureOfGaussians | SparseCoding | CodeStream)
+    if fresh:
         if data.A_star.shape != (n, m):
-            raise ValueError(f"the model's A_star has shape {data.A_star.shape}; W0 has shape {(n, m)}: they must agree.")
+            raise ValueError(f"the data's A_star has shape {data.A_star.shape}; W0 has shape {(n, m)}: they must agree.")
         if batch_size is None:
-            raise ValueError("batch_size is required when data is a generative model (a fresh batch is drawn each step).")
+            raise ValueError(
+                "batch_size is required when data is a generative model or a CodeStream (a fresh batch is drawn each step)."
+            )
         size = check_int(batch_size, "batch_size", low=1)
         generator = check_generator(rng)
-        return lambda: data.sample(size, generator).Y
-    Y = as_matrix(data, "data", (n, None))
+        if isinstance(data, CodeStream):
+            return data.sampler(size, generator), _code_loss_and_gradient, data.A_star
+        return (lambda: data.sample(size, generator).Y), _loss_and_gradient, data.A_star
     if batch_size is not None or rng is not None:
-        raise ValueError("batch_size and rng apply only when data is a generative model; with a fixed sample Y, omit them.")
-    return lambda: Y
+        raise ValueError(
+            "batch_size and rng apply only when data is a generative model or a CodeStream; with a fixed sample, omit them."
+        )
+    if isinstance(data, CodeBatch):
+        if data.A_star.shape != (n, m):
+            raise ValueError(f"the CodeBatch's A_star has shape {data.A_star.shape}; W0 has shape {(n, m)}: they must agree.")
+        return (lambda: data), _code_loss_and_gradient, data.A_star
+    Y = as_matrix(data, "data", (n, None))
+    return (lambda: Y), _loss_and_gradient, None
 
 
 def _normalize_columns(W: np.ndarray, step: int) -> np.ndarray:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import aecore as ae
+from aecore.theory import sparse
 
 
 def _setting(seed: int = 0, n: int = 20, m: int = 30, s: int = 3, delta: float = 0.3):
@@ -78,7 +79,7 @@ def test_expected_neural_direction_is_exact_over_supports():
 def test_expected_neural_direction_remainder_and_monte_carlo():
     A_star, A, model, rng = _setting(4, n=256, m=512, s=2, delta=0.2)  # consistency > 99.9%
     lam = np.sum(A * A_star, axis=0)
-    p, q2 = ae.sc_support_probabilities(512, 2)[:2]
+    p, q2 = sparse.support_probabilities(512, 2)[:2]
     expected = ae.expected_neural_direction(A, A_star, 2)
     # leading term p(λA − A*) plus the pair term q2 Σ_{k≠i} A_k ⟨A_k, A*_i⟩
     pair = q2 * (A @ (A.T @ A_star) - A * lam)
@@ -96,17 +97,17 @@ def test_train_neural_dense_codes_and_model_agree():
     dense = ae.train_neural(A0, batch.Y, step_size=10.0, n_steps=6, A_star=A_star)
     codes = ae.train_neural(A0, batch, step_size=10.0, n_steps=6)
     np.testing.assert_allclose(dense.W, codes.W, atol=1e-12)
-    np.testing.assert_allclose(dense.errors, codes.errors, atol=1e-12)
+    np.testing.assert_allclose(dense.indexed_errors, codes.indexed_errors, atol=1e-12)
     np.testing.assert_allclose(dense.loss, codes.loss, atol=1e-12)
-    fresh = ae.train_neural(A0, model, step_size=10.0, n_steps=6, batch_size=400, rng=np.random.default_rng(0))
-    assert fresh.errors.shape == (7, A0.shape[1]) and np.all(fresh.bias == 0)
+    fresh = ae.train_neural(A0, ae.CodeStream(model), step_size=10.0, n_steps=6, batch_size=400, rng=np.random.default_rng(0))
+    assert fresh.indexed_errors.shape == (7, A0.shape[1]) and np.all(fresh.bias == 0)
 
 
 def test_train_neural_contracts_at_the_angle_map_rate():
     A_star, A0, model, rng = _setting(6, n=128, m=256, s=2, delta=0.2)
     c = 0.25
-    run = ae.train_neural(A0, model, step_size=c * 256 / 2, n_steps=3, batch_size=10_000, rng=rng)
-    rms = np.sqrt(np.mean(run.errors**2, axis=1))
+    run = ae.train_neural(A0, ae.CodeStream(model), step_size=c * 256 / 2, n_steps=3, batch_size=10_000, rng=rng)
+    rms = np.sqrt(np.mean(run.indexed_errors**2, axis=1))
     lam = 1 - 0.2**2 / 2
     rate = (1 - c * lam) / (1 - c * lam + c / lam)  # leading term p(λA − A*): tanθ' = tanθ (1−cλ)/(1−cλ+c/λ)
     assert np.all(np.abs(rms[1:] / rms[:-1] - rate) < 0.03)
@@ -115,9 +116,9 @@ def test_train_neural_contracts_at_the_angle_map_rate():
 def test_train_neural_validation():
     A_star, A0, model, rng = _setting(7)
     with pytest.raises(ValueError, match="batch_size"):
-        ae.train_neural(A0, model, step_size=1.0, n_steps=1)
+        ae.train_neural(A0, ae.CodeStream(model), step_size=1.0, n_steps=1)
     with pytest.raises(ValueError, match="A_star"):
-        ae.train_neural(A0, model, step_size=1.0, n_steps=1, batch_size=5, rng=rng, A_star=A_star)
+        ae.train_neural(A0, ae.CodeStream(model), step_size=1.0, n_steps=1, batch_size=5, rng=rng, A_star=A_star)
     with pytest.raises(ValueError, match="batch_size and rng"):
         ae.train_neural(A0, model.sample(5, rng).Y, step_size=1.0, n_steps=1, batch_size=5)
     with pytest.raises(ValueError, match="threshold"):

@@ -47,9 +47,9 @@ def test_normalised_gd_keeps_unit_columns_every_step_and_converges():
     np.testing.assert_allclose(np.linalg.norm(result.W, axis=0), 1.0, rtol=0, atol=1e-12)
     np.testing.assert_allclose(result.W, W, rtol=0, atol=1e-9)
 
-    assert result.max_error[0] == pytest.approx(0.3)
-    assert result.max_error[-1] < 0.03
-    assert np.all(np.diff(result.max_error[:6]) < 0)  # steady progress early on
+    assert result.max_indexed_error[0] == pytest.approx(0.3)
+    assert result.max_indexed_error[-1] < 0.03
+    assert np.all(np.diff(result.max_indexed_error[:6]) < 0)  # steady progress early on
     # W_i ≈ A_i with unit norm and b = −0.5: codes 1 + b, loss ≈ ½(b² + n σ²)
     assert result.loss[-1] == pytest.approx(0.5 * (B**2 + n * sigma**2), rel=0.05)
 
@@ -65,14 +65,14 @@ def test_plain_gd_converges_to_scaled_dictionary():
     np.testing.assert_allclose(result.W / norms, A, rtol=0, atol=0.01)
     assert result.loss[-1] < 1e-5
     # errors are against the unit-norm truth, so they settle at c − 1, not at zero
-    np.testing.assert_allclose(result.errors[-1], C_STAR - 1, atol=0.01)
+    np.testing.assert_allclose(result.indexed_errors[-1], C_STAR - 1, atol=0.01)
 
 
 def test_normalised_gd_on_the_same_problem_keeps_the_bias_offset():
     A, Y, W0 = _small_problem(seed=4, n=40, m=20, N=2000)
     result = ae.train(W0, B, Y, ae.ReLU(), step_size=5.0, n_steps=40, normalize=True, A_star=A)
     np.testing.assert_allclose(np.linalg.norm(result.W, axis=0), 1.0, atol=1e-12)
-    assert result.max_error[-1] < 0.01
+    assert result.max_indexed_error[-1] < 0.01
     assert result.loss[-1] == pytest.approx(0.5 * B**2, rel=1e-3)  # ŷ = (1 + b) A_i, loss ½ b²
 
 
@@ -111,7 +111,7 @@ def test_model_mode_step_uses_a_fresh_batch_from_rng():
         W /= np.linalg.norm(W, axis=0)
     np.testing.assert_allclose(result.W, W, rtol=1e-12, atol=1e-14)
     # ground truth taken from the model
-    np.testing.assert_allclose(result.errors[-1], np.linalg.norm(W - A, axis=0), atol=1e-12)
+    np.testing.assert_allclose(result.indexed_errors[-1], np.linalg.norm(W - A, axis=0), atol=1e-12)
 
 
 def test_model_mode_is_reproducible_and_seed_dependent():
@@ -158,20 +158,20 @@ def test_history_shapes_and_summaries():
     assert isinstance(result, ae.TrainingResult)
     assert result.W.shape == W0.shape and result.bias.shape == (m,)
     assert result.loss.shape == (steps,)
-    assert result.errors.shape == (steps + 1, m)
-    np.testing.assert_allclose(result.errors[0], 0.3, atol=1e-12)
-    np.testing.assert_array_equal(result.max_error, result.errors.max(axis=1))
-    np.testing.assert_array_equal(result.mean_error, result.errors.mean(axis=1))
-    np.testing.assert_array_equal(result.median_error, np.median(result.errors, axis=1))
-    assert result.max_error.shape == result.mean_error.shape == result.median_error.shape == (steps + 1,)
-    np.testing.assert_allclose(result.errors[-1], np.linalg.norm(result.W - A, axis=0), atol=1e-14)
+    assert result.indexed_errors.shape == (steps + 1, m)
+    np.testing.assert_allclose(result.indexed_errors[0], 0.3, atol=1e-12)
+    np.testing.assert_array_equal(result.max_indexed_error, result.indexed_errors.max(axis=1))
+    np.testing.assert_array_equal(result.mean_indexed_error, result.indexed_errors.mean(axis=1))
+    np.testing.assert_array_equal(result.median_indexed_error, np.median(result.indexed_errors, axis=1))
+    assert result.max_indexed_error.shape == result.mean_indexed_error.shape == result.median_indexed_error.shape == (steps + 1,)
+    np.testing.assert_allclose(result.indexed_errors[-1], np.linalg.norm(result.W - A, axis=0), atol=1e-14)
 
 
 def test_no_ground_truth_no_errors():
     A, Y, W0 = _small_problem(seed=13)
     result = ae.train(W0, B, Y, ae.ReLU(), step_size=1.0, n_steps=2)
-    assert result.errors is None
-    for attribute in ("max_error", "mean_error", "median_error"):
+    assert result.indexed_errors is None
+    for attribute in ("max_indexed_error", "mean_indexed_error", "median_indexed_error"):
         with pytest.raises(ValueError, match="A_star"):
             getattr(result, attribute)
 
@@ -190,7 +190,7 @@ def test_fixed_sample_accepts_array_like_and_leaves_inputs_alone():
     as_arrays = ae.train(W0, B, Y, ae.ReLU(), step_size=1.0, n_steps=3)
     as_lists = ae.train(W0.tolist(), B, Y.tolist(), ae.ReLU(), step_size=1.0, n_steps=3)
     np.testing.assert_array_equal(as_arrays.W, as_lists.W)
-    assert as_lists.errors is None
+    assert as_lists.indexed_errors is None
     np.testing.assert_array_equal(W0, W0_copy)
     np.testing.assert_array_equal(Y, Y_copy)
 

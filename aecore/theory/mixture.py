@@ -7,21 +7,21 @@ The model is ``y = A*_k + η`` with class ``k`` drawn with probability ``p_k`` a
 (column-normalised) gradient descent with step size ``ζ``. Notation: ``a_i = ⟨W_i, A*_i⟩``,
 ``κ_i = ζ p_i``, ``c_i = κ_i (a_i + b_i)²``, ``θ_i`` the angle between ``W_i`` and ``A*_i``.
 
-* :func:`mog_expected_gradient`: ``E[∇_{W_i} ℓ]`` on the exact-firing event; with
+* :func:`expected_gradient`: ``E[∇_{W_i} ℓ]`` on the exact-firing event; with
   ``‖W_i‖ = 1`` it is ``p_i[(a_i + b_i)² W_i − a_i A*_i]`` (the noise cancels).
-* :func:`noise_margin`, :func:`mog_bias_interval`, :func:`mog_threshold_interval`:
+* :func:`noise_margin`, :func:`bias_range`, :func:`threshold_range`:
   sufficient conditions under which only the true unit fires.
-* :func:`mog_exact_firing_probability`: the probability of exact firing for a given ``W``
+* :func:`firing_probability`: the probability of exact firing for a given ``W``
   (units treated as independent).
-* :func:`mog_contraction_factor`, :func:`mog_error_trajectory`: the exact angle recursion
+* :func:`contraction_factor`, :func:`trajectory`: the exact angle recursion
   ``tan θ' = ρ tan θ``, ``ρ = (1 − c)/(1 − c + κ)``, of normalised gradient descent on the
   expected gradient.
-* :func:`mog_stationary_floor`, :func:`mog_fixed_sample_floor`: the error floors with a
+* :func:`fresh_batch_floor`, :func:`fixed_sample_floor`: the error floors with a
   fresh batch per step and with one fixed sample.
-* :func:`mog_unnormalised_scale`, :func:`mog_unnormalised_step_limit`: plain gradient
+* :func:`unnormalised_scale`, :func:`step_limit`: plain gradient
   descent without normalisation converges to ``c* A*_i`` with ``c*(c* + b) = 1``
   (noise-free), stably when ``ζ p_i < 2/(b² + 4)``.
-* :func:`mog_correlation_constants`: ``α``, ``β`` of the correlation inequality for the
+* :func:`correlation_constants`: ``α``, ``β`` of the correlation inequality for the
   tangential part of the expected gradient.
 
 All of them are derived, and checked against simulation, in Chapter 3.
@@ -32,21 +32,22 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import log_ndtr, ndtr
 
-from ._validate import as_matrix, as_vector, check_int, check_real
-from .autoencoder import HardThreshold, ReLU
+from .._validate import as_matrix, as_vector, check_int, check_real
+from ..autoencoder import HardThreshold, ReLU
+from ._scale import scale_polynomial
 
 __all__ = [
-    "mog_bias_interval",
-    "mog_contraction_factor",
-    "mog_correlation_constants",
-    "mog_error_trajectory",
-    "mog_exact_firing_probability",
-    "mog_expected_gradient",
-    "mog_fixed_sample_floor",
-    "mog_stationary_floor",
-    "mog_threshold_interval",
-    "mog_unnormalised_scale",
-    "mog_unnormalised_step_limit",
+    "bias_range",
+    "contraction_factor",
+    "correlation_constants",
+    "trajectory",
+    "firing_probability",
+    "expected_gradient",
+    "fixed_sample_floor",
+    "fresh_batch_floor",
+    "threshold_range",
+    "unnormalised_scale",
+    "step_limit",
     "noise_margin",
 ]
 
@@ -100,8 +101,8 @@ def _check_errors(e: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- expected gradient
 
 
-def mog_expected_gradient(
-    W: np.ndarray, A_star: np.ndarray, weights: np.ndarray, bias: float | np.ndarray, noise_std: float = 0.0
+def expected_gradient(
+    W: np.ndarray, A_star: np.ndarray, bias: float | np.ndarray, weights: np.ndarray, noise_std: float = 0.0
 ) -> np.ndarray:
     """Expected tied gradient of the mixture model on the exact-firing event.
 
@@ -119,10 +120,10 @@ def mog_expected_gradient(
         Weights; columns of any non-zero norm.
     A_star : (n, m) ndarray
         Centres (unit-norm columns).
-    weights : (m,) ndarray
-        Mixing weights ``p_i``.
     bias : float or (m,) ndarray
         Encoder bias ``b``.
+    weights : (m,) ndarray
+        Mixing weights ``p_i``.
     noise_std : float
         ``σ_η >= 0``; matters only for columns with ``‖W_i‖ ≠ 1``.
 
@@ -181,7 +182,7 @@ def _check_interval_args(mu: float, n: int, delta: float, margin: float) -> tupl
     return mu / np.sqrt(n) + delta, 1.0 - delta**2 / 2.0, margin
 
 
-def mog_bias_interval(mu: float, n: int, delta: float, margin: float) -> tuple[float, float]:
+def bias_range(mu: float, n: int, delta: float, margin: float) -> tuple[float, float]:
     """Sufficient interval of the ReLU bias ``b`` for exact firing from a δ-close start.
 
     Unit ``i`` fires on class ``i`` if ``a_i + W_iᵀη + b > 0`` with ``a_i >= 1 − δ²/2``,
@@ -211,7 +212,7 @@ def mog_bias_interval(mu: float, n: int, delta: float, margin: float) -> tuple[f
     return float(-own + t), float(-cross - t)
 
 
-def mog_threshold_interval(mu: float, n: int, delta: float, margin: float) -> tuple[float, float]:
+def threshold_range(mu: float, n: int, delta: float, margin: float) -> tuple[float, float]:
     """Sufficient interval of the hard threshold ``λ`` (with ``b = 0``) for exact firing.
 
     Unit ``i`` fires on class ``i`` if ``|a_i + W_iᵀη| >= λ`` and stays silent on class
@@ -219,7 +220,7 @@ def mog_threshold_interval(mu: float, n: int, delta: float, margin: float) -> tu
 
         μ/√n + δ + t < λ <= 1 − δ²/2 − t.
 
-    Parameters are those of :func:`mog_bias_interval`.
+    Parameters are those of :func:`bias_range`.
 
     Returns
     -------
@@ -230,11 +231,11 @@ def mog_threshold_interval(mu: float, n: int, delta: float, margin: float) -> tu
     return float(cross + t), float(own - t)
 
 
-def mog_exact_firing_probability(
+def firing_probability(
     W: np.ndarray,
     A_star: np.ndarray,
-    weights: np.ndarray,
     bias: float | np.ndarray,
+    weights: np.ndarray,
     noise_std: float,
     activation: ReLU | HardThreshold,
 ) -> float:
@@ -251,10 +252,10 @@ def mog_exact_firing_probability(
         Weights (non-zero columns).
     A_star : (n, m) ndarray
         Centres.
-    weights : (m,) ndarray
-        Mixing weights ``p_k``.
     bias : float or (m,) ndarray
         Bias ``b``.
+    weights : (m,) ndarray
+        Mixing weights ``p_k``.
     noise_std : float
         ``σ_η > 0``.
     activation : ReLU or HardThreshold
@@ -293,8 +294,8 @@ def mog_exact_firing_probability(
 # --------------------------------------------------------------------------- normalised gradient descent
 
 
-def mog_contraction_factor(
-    weights: np.ndarray, step_size: float, bias: float | np.ndarray, cos_angle: float | np.ndarray = 1.0
+def contraction_factor(
+    cos_angle: float | np.ndarray, bias: float | np.ndarray, weights: float | np.ndarray, *, step_size: float
 ) -> np.ndarray:
     """Factor ``ρ`` in ``tan θ' = ρ tan θ`` for one step of normalised gradient descent.
 
@@ -310,14 +311,14 @@ def mog_contraction_factor(
 
     Parameters
     ----------
+    cos_angle : float or (m,) ndarray
+        ``a_i = cos θ_i``; ``1`` gives the asymptotic rate.
+    bias : float or (m,) ndarray
+        Bias ``b_i`` (``0`` for hard thresholding).
     weights : float or (m,) ndarray
         Mixing weights ``p_i``.
     step_size : float
         ``ζ > 0``.
-    bias : float or (m,) ndarray
-        Bias ``b_i`` (``0`` for hard thresholding).
-    cos_angle : float or (m,) ndarray
-        ``a_i = cos θ_i``; ``1`` gives the asymptotic rate.
 
     Returns
     -------
@@ -351,25 +352,25 @@ def mog_contraction_factor(
     return (1.0 - c) / denominator
 
 
-def mog_error_trajectory(
-    errors0: float | np.ndarray, weights: np.ndarray, step_size: float, bias: float | np.ndarray, n_steps: int
+def trajectory(
+    errors0: float | np.ndarray, bias: float | np.ndarray, weights: np.ndarray, *, step_size: float, n_steps: int
 ) -> np.ndarray:
     """Column errors ``‖W_i − A*_i‖`` predicted by iterating the exact angle recursion.
 
     ``θ_i = 2 arcsin(e_i/2)``, then ``tan θ_i ← |ρ(cos θ_i)| tan θ_i`` (see
-    :func:`mog_contraction_factor`) and ``e_i = 2 sin(θ_i/2)``: normalised gradient
+    :func:`contraction_factor`) and ``e_i = 2 sin(θ_i/2)``: normalised gradient
     descent on the expected gradient, exact while firing stays exact.
 
     Parameters
     ----------
     errors0 : float or (m,) ndarray
         Starting errors in ``[0, √2)``.
+    bias : float or (m,) ndarray
+        Bias ``b_i``.
     weights : (m,) ndarray
         Mixing weights ``p_i``.
     step_size : float
         ``ζ > 0``.
-    bias : float or (m,) ndarray
-        Bias ``b_i``.
     n_steps : int
         Number of steps, ``>= 0``.
 
@@ -387,7 +388,7 @@ def mog_error_trajectory(
     out = np.empty((n_steps + 1, m))
     out[0] = e
     for t in range(n_steps):
-        rho = mog_contraction_factor(p, step_size, b, np.cos(theta))
+        rho = contraction_factor(np.cos(theta), b, p, step_size=step_size)
         theta = np.arctan(np.abs(rho) * np.tan(theta))
         out[t + 1] = 2.0 * np.sin(theta / 2.0)
     return out
@@ -396,8 +397,8 @@ def mog_error_trajectory(
 # --------------------------------------------------------------------------- finite-sample floors
 
 
-def mog_stationary_floor(
-    n: int, batch_size: int, weights: np.ndarray, step_size: float, bias: float | np.ndarray, noise_std: float
+def fresh_batch_floor(
+    bias: float | np.ndarray, weights: np.ndarray, noise_std: float, n: int, *, step_size: float, batch_size: int
 ) -> np.ndarray:
     """RMS column error at stationarity when every step draws a fresh batch of ``N`` samples.
 
@@ -409,23 +410,23 @@ def mog_stationary_floor(
         ζ σ_η √((1 + σ_η²)(n − 1) p_i / N) / ((1 − c + κ) √(1 − ρ²)),
 
     which for ``b = 0`` is ``σ_η √((1 + σ_η²)(n − 1)/(N p_i)) · √(κ/(2 − κ))``. In general it is
-    :func:`mog_fixed_sample_floor` times ``√(κ/(2(1 − c) + κ))``: the iteration averages over
+    :func:`fixed_sample_floor` times ``√(κ/(2(1 − c) + κ))``: the iteration averages over
     ``1 + 2(1 − c)/κ`` batches.
 
     Parameters
     ----------
-    n : int
-        Dimension, ``>= 2``.
-    batch_size : int
-        ``N >= 1`` samples per step.
-    weights : (m,) ndarray
-        Mixing weights ``p_i``.
-    step_size : float
-        ``ζ > 0``.
     bias : float or (m,) ndarray
         Bias ``b_i``.
+    weights : (m,) ndarray
+        Mixing weights ``p_i``.
     noise_std : float
         ``σ_η >= 0``.
+    n : int
+        Dimension, ``>= 2``.
+    step_size : float
+        ``ζ > 0``.
+    batch_size : int
+        ``N >= 1`` samples per step.
 
     Returns
     -------
@@ -438,7 +439,7 @@ def mog_stationary_floor(
     p, b = _per_column(weights=weights, bias=bias)
     _check_weights(p)
     sigma = check_real(noise_std, "noise_std", low=0.0)
-    rho = mog_contraction_factor(p, zeta, b, 1.0)
+    rho = contraction_factor(1.0, b, p, step_size=zeta)
     if np.any(np.abs(rho) >= 1):
         raise ValueError("step_size gives |ρ| >= 1 for some column: there is no stationary floor; reduce step_size.")
     kappa = zeta * p
@@ -447,7 +448,7 @@ def mog_stationary_floor(
     return zeta * noise / ((1.0 - c + kappa) * np.sqrt(1.0 - rho**2))
 
 
-def mog_fixed_sample_floor(n: int, n_samples: int, weights: np.ndarray, noise_std: float) -> np.ndarray:
+def fixed_sample_floor(weights: np.ndarray, noise_std: float, n: int, *, n_samples: int) -> np.ndarray:
     """RMS column error of the point that gradient descent on one fixed sample converges to.
 
     On a fixed sample with exact firing, the perpendicular part of the full-batch gradient
@@ -457,14 +458,14 @@ def mog_fixed_sample_floor(n: int, n_samples: int, weights: np.ndarray, noise_st
 
     Parameters
     ----------
-    n : int
-        Dimension, ``>= 2``.
-    n_samples : int
-        Sample size ``N >= 1``.
     weights : (m,) ndarray
         Mixing weights ``p_i``.
     noise_std : float
         ``σ_η >= 0``.
+    n : int
+        Dimension, ``>= 2``.
+    n_samples : int
+        Sample size ``N >= 1``.
 
     Returns
     -------
@@ -481,13 +482,7 @@ def mog_fixed_sample_floor(n: int, n_samples: int, weights: np.ndarray, noise_st
 # --------------------------------------------------------------------------- plain gradient descent
 
 
-def _scale_polynomial(bias: float, noise_std: float) -> np.ndarray:
-    """Coefficients of ``h(c)`` with ``E g_i = p_i h(c) A*_i`` at ``W_i = c A*_i``."""
-    s2 = noise_std**2
-    return np.array([2.0 * (1.0 + s2), 3.0 * bias, bias**2 - 2.0 - 2.0 * s2, -bias])
-
-
-def mog_unnormalised_scale(bias: float, noise_std: float = 0.0) -> float:
+def unnormalised_scale(bias: float, noise_std: float = 0.0) -> float:
     """Norm ``c*`` that plain (unnormalised) gradient descent gives a column, ``W_i → c* A*_i``.
 
     At ``W_i = c A*_i`` the expected gradient (exact firing) is ``p_i h(c) A*_i`` with
@@ -508,12 +503,12 @@ def mog_unnormalised_scale(bias: float, noise_std: float = 0.0) -> float:
     """
     b = check_real(bias, "bias", low=-2.0, high=2.0, low_open=True, high_open=True)
     sigma = check_real(noise_std, "noise_std", low=0.0)
-    roots = np.roots(_scale_polynomial(b, sigma))
+    roots = np.roots(scale_polynomial(b, sigma))
     real = roots[np.abs(roots.imag) < 1e-9].real
     return float(real.max())
 
 
-def mog_unnormalised_step_limit(bias: float, noise_std: float = 0.0) -> float:
+def step_limit(bias: float, noise_std: float = 0.0) -> float:
     """Largest ``κ = ζ p_i`` for which plain gradient descent on the scale converges to ``c*``.
 
     The scale obeys ``c' = c − κ h(c)``; the fixed point ``c*`` is stable iff
@@ -531,15 +526,15 @@ def mog_unnormalised_step_limit(bias: float, noise_std: float = 0.0) -> float:
     float
         ``2/h′(c*)``.
     """
-    c = mog_unnormalised_scale(bias, noise_std)
-    slope = np.polyval(np.polyder(_scale_polynomial(float(bias), float(noise_std))), c)
+    c = unnormalised_scale(bias, noise_std)
+    slope = np.polyval(np.polyder(scale_polynomial(float(bias), float(noise_std))), c)
     return float(2.0 / slope)
 
 
 # --------------------------------------------------------------------------- correlation inequality
 
 
-def mog_correlation_constants(
+def correlation_constants(
     weights: np.ndarray, delta: float, split: float = 0.5
 ) -> tuple[np.ndarray, np.ndarray]:
     """Constants of ``⟨g_i^⊤, W_i − A*_i⟩ >= α_i ‖W_i − A*_i‖² + β_i ‖g_i^⊤‖²`` on the δ-ball.

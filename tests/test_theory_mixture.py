@@ -1,4 +1,4 @@
-"""Tests for aecore.predictions: the mixture-of-Gaussians closed forms against Monte Carlo and exact iteration."""
+"""Tests for aecore.theory.mixture: the mixture-of-Gaussians closed forms against Monte Carlo and exact iteration."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import aecore as ae
+from aecore.theory import mixture
 
 N_DIM, M_UNITS = 16, 4
 
@@ -34,7 +35,7 @@ def _antithetic_gradients(W, A, p, bias, noise_std, activation, rng, n_batches=8
         Y = np.hstack([A[:, labels] + Z, A[:, labels] - Z])
         grad, _ = ae.gradient(W, bias, Y, activation)
         freq = np.bincount(labels, minlength=m) / half
-        residuals.append(grad - ae.mog_expected_gradient(W, A, freq, bias, noise_std))
+        residuals.append(grad - mixture.expected_gradient(W, A, bias, freq, noise_std))
         fired = activation.active(W.T @ Y + bias)
         truth = np.zeros_like(fired)
         truth[np.tile(labels, 2), np.arange(2 * half)] = True
@@ -53,7 +54,7 @@ def test_expected_gradient_unit_columns_closed_form_and_noise_free():
     a = np.sum(W * A, axis=0)
     expected = p * ((a + b) ** 2 * W - a * A)
     for sigma in (0.0, 0.3):
-        np.testing.assert_allclose(ae.mog_expected_gradient(W, A, p, b, sigma), expected, atol=1e-14)
+        np.testing.assert_allclose(mixture.expected_gradient(W, A, b, p, sigma), expected, atol=1e-14)
 
 
 @pytest.mark.parametrize("activation,bias", [(ae.ReLU(), -0.5), (ae.HardThreshold(0.5), 0.0)], ids=["relu", "ht"])
@@ -80,36 +81,36 @@ def test_expected_gradient_matches_monte_carlo_non_unit_columns():
 def test_expected_gradient_validates_inputs():
     A, p, W, _ = _setting(5)
     with pytest.raises(ValueError, match="W"):
-        ae.mog_expected_gradient(W[:, :3], A, p, 0.0)
+        mixture.expected_gradient(W[:, :3], A, 0.0, p)
     with pytest.raises(ValueError, match="weights"):
-        ae.mog_expected_gradient(W, A, -p, 0.0)
+        mixture.expected_gradient(W, A, 0.0, -p)
     with pytest.raises(ValueError, match="noise_std"):
-        ae.mog_expected_gradient(W, A, p, 0.0, -1.0)
+        mixture.expected_gradient(W, A, 0.0, p, -1.0)
 
 
 # --------------------------------------------------------------------------- firing
 
 
 def test_noise_margin_value_and_coverage():
-    t = ae.noise_margin(0.1, 5, 0.05)
+    t = mixture.noise_margin(0.1, 5, 0.05)
     assert t == pytest.approx(0.1 * np.sqrt(2 * np.log(200)))
     rng = np.random.default_rng(6)
     W = np.linalg.qr(rng.standard_normal((10, 5)))[0]
     Z = 0.1 * rng.standard_normal((10, 100_000))
     assert np.mean(np.max(np.abs(W.T @ Z), axis=0) > t) <= 0.05
     with pytest.raises(ValueError, match="failure_prob"):
-        ae.noise_margin(0.1, 5, 1.5)
+        mixture.noise_margin(0.1, 5, 1.5)
 
 
 def test_bias_and_threshold_intervals():
-    lo, hi = ae.mog_bias_interval(mu=2.0, n=100, delta=0.2, margin=0.05)
+    lo, hi = mixture.bias_range(mu=2.0, n=100, delta=0.2, margin=0.05)
     assert (lo, hi) == pytest.approx((-(1 - 0.02) + 0.05, -(0.2 + 0.2) - 0.05))
-    tlo, thi = ae.mog_threshold_interval(mu=2.0, n=100, delta=0.2, margin=0.05)
+    tlo, thi = mixture.threshold_range(mu=2.0, n=100, delta=0.2, margin=0.05)
     assert (tlo, thi) == pytest.approx((-hi, -lo))
-    lo, hi = ae.mog_bias_interval(mu=2.0, n=100, delta=0.6, margin=0.05)
+    lo, hi = mixture.bias_range(mu=2.0, n=100, delta=0.6, margin=0.05)
     assert lo >= hi  # empty: 1 − δ²/2 − δ − μ/√n <= 2t
     with pytest.raises(ValueError, match="delta"):
-        ae.mog_bias_interval(mu=2.0, n=100, delta=1.5, margin=0.05)
+        mixture.bias_range(mu=2.0, n=100, delta=1.5, margin=0.05)
 
 
 @pytest.mark.parametrize("use_threshold", [False, True], ids=["relu", "ht"])
@@ -119,8 +120,8 @@ def test_interval_guarantees_exact_firing(use_threshold):
     n, m, sigma, delta = 64, 8, 0.02, 0.25
     A = ae.random_dictionary(n, m, rng)
     mu = ae.incoherence(A)
-    t = ae.noise_margin(sigma, m, 1e-3)
-    interval = (ae.mog_threshold_interval if use_threshold else ae.mog_bias_interval)(mu, n, delta, t)
+    t = mixture.noise_margin(sigma, m, 1e-3)
+    interval = (mixture.threshold_range if use_threshold else mixture.bias_range)(mu, n, delta, t)
     assert interval[0] < interval[1]
     model = ae.MixtureOfGaussians(A, None, sigma)
     sample = model.sample(5000, rng)
@@ -135,7 +136,7 @@ def test_interval_guarantees_exact_firing(use_threshold):
 def test_exact_firing_probability_matches_monte_carlo(activation, bias):
     rng = np.random.default_rng(8)
     A, p, W, model = _setting(9, delta=0.3, noise_std=0.15)
-    predicted = ae.mog_exact_firing_probability(W, A, p, bias, 0.15, activation)
+    predicted = mixture.firing_probability(W, A, bias, p, 0.15, activation)
     sample = model.sample(40_000, rng)
     fired = activation.active(W.T @ sample.Y + bias)
     measured = np.mean(np.all(fired == (sample.X > 0), axis=0))
@@ -147,7 +148,7 @@ def test_exact_firing_probability_matches_monte_carlo(activation, bias):
 
 
 def _normalised_step(W, A, p, zeta, b):
-    V = W - zeta * ae.mog_expected_gradient(W, A, p, b)
+    V = W - zeta * mixture.expected_gradient(W, A, b, p)
     return V / np.linalg.norm(V, axis=0)
 
 
@@ -160,35 +161,35 @@ def _tan_angle(W, A):
 def test_contraction_factor_is_exact_for_one_step(bias):
     A, p, W, _ = _setting(10, delta=0.4)
     zeta = 2.0
-    rho = ae.mog_contraction_factor(p, zeta, bias, np.sum(W * A, axis=0))
+    rho = mixture.contraction_factor(np.sum(W * A, axis=0), bias, p, step_size=zeta)
     W1 = _normalised_step(W, A, p, zeta, bias)
     np.testing.assert_allclose(_tan_angle(W1, A), rho * _tan_angle(W, A), rtol=1e-12)
 
 
 def test_contraction_factor_special_values_and_errors():
-    assert ae.mog_contraction_factor(0.1, 4.0, 0.0)[0] == pytest.approx(1 - 0.4)
-    assert ae.mog_contraction_factor(0.1, 10.0, 0.0)[0] == pytest.approx(0.0)
-    rho = ae.mog_contraction_factor([0.1, 0.2], 2.0, -0.5, [1.0, 0.9])
+    assert mixture.contraction_factor(1.0, 0.0, 0.1, step_size=4.0)[0] == pytest.approx(1 - 0.4)
+    assert mixture.contraction_factor(1.0, 0.0, 0.1, step_size=10.0)[0] == pytest.approx(0.0)
+    rho = mixture.contraction_factor([1.0, 0.9], -0.5, [0.1, 0.2], step_size=2.0)
     assert rho.shape == (2,)
     with pytest.raises(ValueError, match="step_size"):
-        ae.mog_contraction_factor(0.5, 100.0, 0.5)  # 1 − κ(1 + b)² + κ < 0
+        mixture.contraction_factor(1.0, 0.5, 0.5, step_size=100.0)  # 1 − κ(1 + b)² + κ < 0
     with pytest.raises(ValueError, match="cos_angle"):
-        ae.mog_contraction_factor(0.1, 1.0, 0.0, 1.5)
+        mixture.contraction_factor(1.5, 0.0, 0.1, step_size=1.0)
     with pytest.raises(ValueError, match="common length"):
-        ae.mog_contraction_factor([0.1, 0.2], 1.0, [0.0, 0.0, 0.0])
+        mixture.contraction_factor(1.0, [0.0, 0.0, 0.0], [0.1, 0.2], step_size=1.0)
 
 
 def test_error_trajectory_matches_iterated_expected_gradient():
     A, p, W, _ = _setting(11, delta=0.5)
     zeta, b = 2.0, -0.4
-    predicted = ae.mog_error_trajectory(0.5, p, zeta, b, 6)
+    predicted = mixture.trajectory(0.5, b, p, step_size=zeta, n_steps=6)
     errors = [np.linalg.norm(W - A, axis=0)]
     for _ in range(6):
         W = _normalised_step(W, A, p, zeta, b)
         errors.append(np.linalg.norm(W - A, axis=0))
     np.testing.assert_allclose(predicted, np.array(errors), rtol=1e-10, atol=1e-14)
     with pytest.raises(ValueError, match="errors0"):
-        ae.mog_error_trajectory(1.5, p, zeta, b, 3)
+        mixture.trajectory(1.5, b, p, step_size=zeta, n_steps=3)
 
 
 # --------------------------------------------------------------------------- floors
@@ -211,7 +212,7 @@ def test_fixed_sample_floor_is_the_top_eigenvector_error():
             assert np.linalg.norm(result.W[:, i] - top) < 1e-8
         errors_sq.append(np.sum((result.W - A) ** 2, axis=0))
     measured = np.sqrt(np.mean(errors_sq, axis=0))
-    predicted = ae.mog_fixed_sample_floor(N_DIM, N, p, 0.05)
+    predicted = mixture.fixed_sample_floor(p, 0.05, N_DIM, n_samples=N)
     np.testing.assert_allclose(measured, predicted, rtol=0.2)  # 40 draws of a χ²_15: ±11% per column (2 sd)
     assert np.sqrt(np.mean(measured**2)) == pytest.approx(np.sqrt(np.mean(predicted**2)), rel=0.08)
 
@@ -223,8 +224,8 @@ def test_stationary_floor_matches_fresh_batch_training(bias):
     zeta, N = 1.5, 400
     result = ae.train(A, bias, model, activation, step_size=zeta, n_steps=400, batch_size=N,
                       rng=np.random.default_rng(15), A_star=A)
-    measured = np.sqrt(np.mean(result.errors[20:] ** 2))
-    predicted = np.sqrt(np.mean(ae.mog_stationary_floor(N_DIM, N, p, zeta, bias, 0.05) ** 2))
+    measured = np.sqrt(np.mean(result.indexed_errors[20:] ** 2))
+    predicted = np.sqrt(np.mean(mixture.fresh_batch_floor(bias, p, 0.05, N_DIM, step_size=zeta, batch_size=N) ** 2))
     assert measured == pytest.approx(predicted, rel=0.06)
 
 
@@ -232,30 +233,30 @@ def test_stationary_floor_reduces_for_zero_bias():
     p, zeta, n, N, sigma = np.array([0.1, 0.3]), 2.0, 50, 1000, 0.1
     kappa = zeta * p
     expected = sigma * np.sqrt((1 + sigma**2) * (n - 1) / (N * p)) * np.sqrt(kappa / (2 - kappa))
-    np.testing.assert_allclose(ae.mog_stationary_floor(n, N, p, zeta, 0.0, sigma), expected, rtol=1e-12)
+    np.testing.assert_allclose(mixture.fresh_batch_floor(0.0, p, sigma, n, step_size=zeta, batch_size=N), expected, rtol=1e-12)
     with pytest.raises(ValueError, match="batch_size"):
-        ae.mog_stationary_floor(n, 0, p, zeta, 0.0, sigma)
+        mixture.fresh_batch_floor(0.0, p, sigma, n, step_size=zeta, batch_size=0)
 
 
 # --------------------------------------------------------------------------- plain gradient descent
 
 
 def test_unnormalised_scale_closed_form_and_zero_gradient():
-    assert ae.mog_unnormalised_scale(-0.5) == pytest.approx((0.5 + np.sqrt(4.25)) / 2)
-    assert ae.mog_unnormalised_scale(-0.5) == pytest.approx(1.2808, abs=1e-4)
-    assert ae.mog_unnormalised_scale(0.0, 0.3) == pytest.approx(1.0)
+    assert mixture.unnormalised_scale(-0.5) == pytest.approx((0.5 + np.sqrt(4.25)) / 2)
+    assert mixture.unnormalised_scale(-0.5) == pytest.approx(1.2808, abs=1e-4)
+    assert mixture.unnormalised_scale(0.0, 0.3) == pytest.approx(1.0)
     A, p, _, _ = _setting(16)
-    c = ae.mog_unnormalised_scale(-0.6, 0.2)
-    np.testing.assert_allclose(ae.mog_expected_gradient(c * A, A, p, -0.6, 0.2), 0.0, atol=1e-12)
+    c = mixture.unnormalised_scale(-0.6, 0.2)
+    np.testing.assert_allclose(mixture.expected_gradient(c * A, A, -0.6, p, 0.2), 0.0, atol=1e-12)
     with pytest.raises(ValueError, match="bias"):
-        ae.mog_unnormalised_scale(3.0)
+        mixture.unnormalised_scale(3.0)
 
 
 def test_unnormalised_step_limit_separates_convergence_from_oscillation():
     b = -0.5
-    limit = ae.mog_unnormalised_step_limit(b)
+    limit = mixture.step_limit(b)
     assert limit == pytest.approx(2 / (b**2 + 4))
-    c_star = ae.mog_unnormalised_scale(b)
+    c_star = mixture.unnormalised_scale(b)
     h = np.poly1d([2.0, 3 * b, b**2 - 2, -b])
     for kappa, converges in [(0.97 * limit, True), (1.03 * limit, False)]:
         c = 1.0
@@ -271,11 +272,11 @@ def test_correlation_inequality_holds_on_the_ball_and_alpha_identity():
     rng = np.random.default_rng(17)
     A, p, _, _ = _setting(18)
     delta = 0.5
-    alpha, beta = ae.mog_correlation_constants(p, delta)
+    alpha, beta = mixture.correlation_constants(p, delta)
     for b in (0.0, -0.6):
         for radius in np.linspace(0.01, delta, 25):
             W = ae.perturb_dictionary(A, radius, rng)
-            g = ae.mog_expected_gradient(W, A, p, b)
+            g = mixture.expected_gradient(W, A, b, p)
             d = W - A
             a = np.sum(W * A, axis=0)
             # the raw gradient: ⟨g, d⟩ = p((a + b)² + a)/2 ‖d‖² exactly
@@ -286,12 +287,12 @@ def test_correlation_inequality_holds_on_the_ball_and_alpha_identity():
             rhs = alpha * np.sum(d * d, axis=0) + beta * np.sum(g_t * g_t, axis=0)
             assert np.all(lhs >= rhs - 1e-15)
     with pytest.raises(ValueError, match="split"):
-        ae.mog_correlation_constants(p, 0.3, split=2.0)
+        mixture.correlation_constants(p, 0.3, split=2.0)
 
 
 def test_contraction_factor_refuses_a_unit_that_does_not_fire():
     """With cos θ + b <= 0 the unit is silent on its own class: no rate is predicted, an error is raised."""
     with pytest.raises(ValueError, match="cos_angle \\+ bias must be positive"):
-        ae.mog_contraction_factor(np.full(4, 0.25), 1.0, -0.5, cos_angle=0.4)
+        mixture.contraction_factor(0.4, -0.5, np.full(4, 0.25), step_size=1.0)
     with pytest.raises(ValueError, match="does not fire"):
-        ae.mog_error_trajectory(1.2, np.full(4, 0.25), 1.0, -0.5, n_steps=3)
+        mixture.trajectory(1.2, -0.5, np.full(4, 0.25), step_size=1.0, n_steps=3)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import aecore as ae
-from aecore import nonnegative_theory as nt
+from aecore.theory import nonnegative
 
 LOW, HIGH = 1.0, 2.0
 NODES = (np.array([-1.0, 1.0]) / np.sqrt(3.0) + 1.0) / 2.0  # 2-point Gauss–Legendre on [0, 1]
@@ -49,12 +49,12 @@ def _exact_firing_gradient(W, A, b, y, S):
 
 
 def test_code_moments_uniform_and_validation():
-    assert nt.nonneg_code_moments(1.0, 2.0) == pytest.approx((1.5, 7.0 / 3.0))
-    assert nt.nonneg_code_moments(1.0, 1.0) == pytest.approx((1.0, 1.0))
+    assert nonnegative.code_moments(1.0, 2.0) == pytest.approx((1.5, 7.0 / 3.0))
+    assert nonnegative.code_moments(1.0, 1.0) == pytest.approx((1.0, 1.0))
     with pytest.raises(ValueError, match="low"):
-        nt.nonneg_code_moments(0.0, 1.0)
+        nonnegative.code_moments(0.0, 1.0)
     with pytest.raises(ValueError, match="high"):
-        nt.nonneg_code_moments(2.0, 1.0)
+        nonnegative.code_moments(2.0, 1.0)
 
 
 @pytest.mark.parametrize("s", [1, 2, 3])
@@ -63,9 +63,9 @@ def test_cross_talk_moments_match_enumeration_over_supports(s):
     m = 7
     C = rng.standard_normal((m, m)) * 0.3 + 0.05
     np.fill_diagonal(C, 0.9)
-    k1, k2 = nt.nonneg_code_moments(LOW, HIGH)
+    k1, k2 = nonnegative.code_moments(LOW, HIGH)
     sigma = 0.1
-    mom = nt.nonneg_cross_talk_moments(C, s, LOW, HIGH, sigma)
+    mom = nonnegative.cross_talk_moments(C, s, LOW, HIGH, sigma)
     for i in range(m):
         others = [j for j in range(m) if j != i]
         for k, mean, std in ((s, mom.off_mean[i], mom.off_std[i]), (s - 1, mom.on_mean[i], mom.on_std[i])):
@@ -80,16 +80,16 @@ def test_cross_talk_moments_match_enumeration_over_supports(s):
 
 def test_cross_talk_moments_validation():
     with pytest.raises(ValueError, match="square"):
-        nt.nonneg_cross_talk_moments(np.ones((3, 4)), 1, LOW, HIGH)
+        nonnegative.cross_talk_moments(np.ones((3, 4)), 1, LOW, HIGH)
     with pytest.raises(ValueError, match="s must be at most"):
-        nt.nonneg_cross_talk_moments(np.eye(3), 4, LOW, HIGH)
+        nonnegative.cross_talk_moments(np.eye(3), 4, LOW, HIGH)
     with pytest.raises(ValueError, match="extra_second_moment"):
-        nt.nonneg_cross_talk_moments(np.eye(3), 1, LOW, HIGH, extra_second_moment=-1.0)
+        nonnegative.cross_talk_moments(np.eye(3), 1, LOW, HIGH, extra_second_moment=-1.0)
 
 
 def test_worst_case_range_reduces_to_mixture_interval():
     mu, n, delta, t = 3.0, 100, 0.2, 0.05
-    lower, upper = nt.nonneg_worst_case_bias_range(1, mu, n, delta, 1.0, 1.0, t)
+    lower, upper = nonnegative.bias_range(mu, n, delta, t, 1, 1.0, 1.0)
     assert lower == pytest.approx(-(1 - delta**2 / 2) + t)
     assert upper == pytest.approx(-(mu / np.sqrt(n) + delta) - t)
 
@@ -100,36 +100,36 @@ def test_worst_case_range_is_sufficient():
     n, m, s, delta = 40, 10, 2, 0.1
     A = _orthonormal(n, m, 1)
     W = ae.perturb_dictionary(A, delta, rng)
-    lower, upper = nt.nonneg_worst_case_bias_range(s, ae.incoherence(A), n, delta, LOW, 1.5)
+    lower, upper = nonnegative.bias_range(ae.incoherence(A), n, delta, 0.0, s, LOW, 1.5)
     assert lower < upper
     sample = ae.NonnegativeSparseCoding(A, s, LOW, 1.5).sample(3000, rng)
     for b in np.linspace(lower + 1e-6, upper, 5):
         fired = ae.encode(W, b, sample.Y, ae.ReLU())
         assert ae.support_recovery_rate(fired, sample.X, signed=False) == 1.0
     with pytest.raises(ValueError, match="delta"):
-        nt.nonneg_worst_case_bias_range(1, 1.0, 10, 2.0, LOW, HIGH)
+        nonnegative.bias_range(1.0, 10, 2.0, 0.0, 1, LOW, HIGH)
 
 
 def test_typical_range_orders_with_k():
     rng = np.random.default_rng(2)
     A = ae.random_dictionary(64, 96, rng)
     W = ae.perturb_dictionary(A, 0.1, rng)
-    lo1, up1 = nt.nonneg_typical_bias_range(W.T @ A, 2, LOW, HIGH, 0.05, k_off=2.0, k_on=2.0)
-    lo2, up2 = nt.nonneg_typical_bias_range(W.T @ A, 2, LOW, HIGH, 0.05, k_off=3.0, k_on=3.0)
+    lo1, up1 = nonnegative.typical_bias_range(W.T @ A, 2, LOW, HIGH, 0.05, k_off=2.0, k_on=2.0)
+    lo2, up2 = nonnegative.typical_bias_range(W.T @ A, 2, LOW, HIGH, 0.05, k_off=3.0, k_on=3.0)
     assert np.all(up2 < up1) and np.all(lo2 > lo1)
     with pytest.raises(ValueError, match="k_off"):
-        nt.nonneg_typical_bias_range(W.T @ A, 2, LOW, HIGH, k_off=-1.0)
+        nonnegative.typical_bias_range(W.T @ A, 2, LOW, HIGH, k_off=-1.0)
 
 
 def test_error_rates_sharp_case_and_support_rate():
     """No noise, no cross-talk: misses are the fraction of x below −b/λ, no false firing."""
     A = _orthonormal(20, 6, 3)
     C = A.T @ A
-    false_fire, miss = nt.nonneg_unit_error_rates(C, -1.25, 2, LOW, HIGH)
+    false_fire, miss = nonnegative.unit_error_rates(C, -1.25, 2, LOW, HIGH)
     np.testing.assert_allclose(false_fire, 0.0)
     np.testing.assert_allclose(miss, 0.25)
-    assert nt.nonneg_support_rate(C, -0.5, 2, LOW, HIGH) == pytest.approx(1.0)
-    assert nt.nonneg_support_rate(C, 0.1, 2, LOW, HIGH) == pytest.approx(0.0)
+    assert nonnegative.firing_probability(C, -0.5, 2, LOW, HIGH) == pytest.approx(1.0)
+    assert nonnegative.firing_probability(C, 0.1, 2, LOW, HIGH) == pytest.approx(0.0)
 
 
 def test_error_rates_match_monte_carlo():
@@ -141,7 +141,7 @@ def test_error_rates_match_monte_carlo():
     sample = ae.NonnegativeSparseCoding(A, s, LOW, HIGH, sigma).sample(40_000, rng)
     fired = W.T @ sample.Y + b > 0
     on = sample.X > 0
-    false_fire, miss = nt.nonneg_unit_error_rates(W.T @ A, b, s, LOW, HIGH, sigma)
+    false_fire, miss = nonnegative.unit_error_rates(W.T @ A, b, s, LOW, HIGH, sigma)
     measured_false = fired[~on].mean()
     measured_miss = (~fired[on]).mean()
     # averages over units; the Gaussian model of the tail is approximate: 25% relative
@@ -160,7 +160,7 @@ def test_spurious_energy_matches_monte_carlo():
     for b in (-0.4, -0.7):
         X = ae.encode(W, b, sample.Y, ae.ReLU())
         measured = np.sum(X[~on] ** 2) / np.sum(X[on] ** 2)
-        assert measured == pytest.approx(nt.nonneg_spurious_energy(W.T @ A, b, s, LOW, HIGH, sigma), rel=0.2)
+        assert measured == pytest.approx(nonnegative.spurious_energy(W.T @ A, b, s, LOW, HIGH, sigma), rel=0.2)
 
 # --------------------------------------------------------------------------- expected gradient
 
@@ -172,7 +172,7 @@ def test_expected_gradient_reduces_to_mixture():
     b = rng.uniform(-0.7, -0.3, 8)
     lam = np.sum(W * A, axis=0)
     expected = (1 / 8) * ((lam + b) ** 2 * W - lam * A)
-    np.testing.assert_allclose(nt.nonneg_expected_gradient(W, A, b, 1, 1.0, 1.0), expected, atol=1e-14)
+    np.testing.assert_allclose(nonnegative.expected_gradient(W, A, b, 1, 1.0, 1.0), expected, atol=1e-14)
 
 
 @pytest.mark.parametrize("s", [1, 2, 3])
@@ -182,7 +182,7 @@ def test_expected_gradient_exact_at_orthonormal_optimum(s):
     A = _orthonormal(8, m, 6)
     b = np.array([-0.3, -0.5, -0.7, -0.4, -0.6])
     exact = _exact_expectation(A, A, b, s, LOW, HIGH, _exact_firing_gradient)
-    np.testing.assert_allclose(nt.nonneg_expected_gradient(A, A, b, s, LOW, HIGH), exact, atol=1e-12)
+    np.testing.assert_allclose(nonnegative.expected_gradient(A, A, b, s, LOW, HIGH), exact, atol=1e-12)
 
 
 def test_expected_gradient_close_to_exact_near_optimum():
@@ -193,7 +193,7 @@ def test_expected_gradient_close_to_exact_near_optimum():
     for delta in (0.04, 0.08):
         W = ae.perturb_dictionary(A, delta, np.random.default_rng(7))  # same directions, two sizes
         exact = _exact_expectation(W, A, -0.5, s, LOW, HIGH, _exact_firing_gradient)
-        approx = nt.nonneg_expected_gradient(W, A, -0.5, s, LOW, HIGH)
+        approx = nonnegative.expected_gradient(W, A, -0.5, s, LOW, HIGH)
         errors.append(np.linalg.norm(exact - approx) / np.linalg.norm(exact))
     assert errors[0] < 0.03 and errors[1] < 0.06
     assert errors[1] / errors[0] == pytest.approx(2.0, rel=0.25)
@@ -209,21 +209,21 @@ def test_radial_coefficient_second_order_beats_leading_order():
         return np.sum(_exact_firing_gradient(W, A_, b_, y, S) * A_, axis=0)
 
     exact = _exact_expectation(A, A, b, s, LOW, HIGH, radial)
-    second = nt.nonneg_radial_coefficient(A, b, s, LOW, HIGH)
-    first = nt.nonneg_radial_coefficient(A, b, s, LOW, HIGH, second_order=False)
+    second = nonnegative.radial_coefficient(A, b, s, LOW, HIGH)
+    first = nonnegative.radial_coefficient(A, b, s, LOW, HIGH, second_order=False)
     assert np.max(np.abs(second - exact)) < 0.3 * np.max(np.abs(first - exact))
     orth = _orthonormal(12, m, 9)
     np.testing.assert_allclose(
-        nt.nonneg_radial_coefficient(orth, b, s, LOW, HIGH), nt.nonneg_radial_coefficient(orth, b, s, LOW, HIGH, second_order=False), atol=1e-12
+        nonnegative.radial_coefficient(orth, b, s, LOW, HIGH), nonnegative.radial_coefficient(orth, b, s, LOW, HIGH, second_order=False), atol=1e-12
     )
 
 
 def test_expected_gradient_validation():
     A = _orthonormal(6, 3, 0)
     with pytest.raises(ValueError, match="unit-norm"):
-        nt.nonneg_expected_gradient(2 * A, A, -0.5, 1, LOW, HIGH)
+        nonnegative.expected_gradient(2 * A, A, -0.5, 1, LOW, HIGH)
     with pytest.raises(ValueError, match="bias"):
-        nt.nonneg_expected_gradient(A, A, np.zeros(4), 1, LOW, HIGH)
+        nonnegative.expected_gradient(A, A, np.zeros(4), 1, LOW, HIGH)
 
 
 # --------------------------------------------------------------------------- rates and floors
@@ -232,36 +232,36 @@ def test_expected_gradient_validation():
 def test_contraction_factor_reduces_to_mixture_and_matches_one_step():
     zeta, m, b = 2.0, 4, -0.5
     c = zeta / m * (1 + b) ** 2
-    assert nt.nonneg_contraction_factor(zeta, 1, m, 1.0, 1.0, b) == pytest.approx((1 - c) / (1 - c + zeta / m))
+    assert nonnegative.contraction_factor(1.0, b, 1, m, 1.0, 1.0, step_size=zeta) == pytest.approx((1 - c) / (1 - c + zeta / m))
     # one population step of a single tilted column (s = 1: no cross terms)
     A = _orthonormal(6, m, 10)
     theta = 0.2
     W = A.copy()
     W[:, 0] = np.cos(theta) * A[:, 0] + np.sin(theta) * A[:, 1]
-    errors = nt.nonneg_population_trajectory(W, A, b, 1, LOW, HIGH, step_size=zeta, n_steps=1)
+    errors = nonnegative.trajectory(W, A, b, 1, LOW, HIGH, step_size=zeta, n_steps=1)
     new_theta = 2 * np.arcsin(errors[1, 0] / 2)
-    r = nt.nonneg_contraction_factor(zeta, 1, m, LOW, HIGH, b, lam=np.cos(theta))
+    r = nonnegative.contraction_factor(np.cos(theta), b, 1, m, LOW, HIGH, step_size=zeta)
     assert np.tan(new_theta) == pytest.approx(r * np.tan(theta), rel=1e-10)
     with pytest.raises(ValueError, match="step_size is too large"):
-        nt.nonneg_contraction_factor(100.0, 1, m, LOW, HIGH, b)
+        nonnegative.contraction_factor(1.0, b, 1, m, LOW, HIGH, step_size=100.0)
 
 
 def test_common_mode_floor_properties_and_population_fixed_point():
     rng = np.random.default_rng(11)
     A = ae.random_dictionary(64, 128, rng)
-    assert nt.nonneg_common_mode_floor(A, -0.6, 1, LOW, HIGH) == 0.0
-    floors = [nt.nonneg_common_mode_floor(A, b, 3, LOW, HIGH) for b in (-0.3, -0.6, -0.9, -1.2)]
+    assert nonnegative.population_floor(A, -0.6, 1, LOW, HIGH) == 0.0
+    floors = [nonnegative.population_floor(A, b, 3, LOW, HIGH) for b in (-0.3, -0.6, -0.9, -1.2)]
     assert np.all(np.diff(floors) > 0)
     zeta = 0.3 / (3 / 128 * 7 / 3)
-    errors = nt.nonneg_population_trajectory(A, A, -0.6, 3, LOW, HIGH, step_size=zeta, n_steps=60)
+    errors = nonnegative.trajectory(A, A, -0.6, 3, LOW, HIGH, step_size=zeta, n_steps=60)
     assert np.median(errors[-1]) == pytest.approx(floors[1], rel=0.05)
 
 
 def test_sampling_floor_reduces_to_mixture():
     n, m, N, sigma = 50, 10, 5000, 0.1
     expected = sigma * np.sqrt((1 + sigma**2) * (n - 1) / (N / m))
-    assert nt.nonneg_sampling_floor(n, m, 1, 1.0, 1.0, -0.5, sigma, N) == pytest.approx(expected)
-    grows = [nt.nonneg_sampling_floor(128, 256, 3, LOW, HIGH, b, 0.05, 2000, 10.0) for b in (-0.4, -0.7, -1.0)]
+    assert nonnegative.fixed_sample_floor(-0.5, 1, 1.0, 1.0, sigma, n, m, n_samples=N) == pytest.approx(expected)
+    grows = [nonnegative.fresh_batch_floor(b, 3, LOW, HIGH, 0.05, 128, 256, step_size=10.0, batch_size=2000) for b in (-0.4, -0.7, -1.0)]
     assert np.all(np.diff(grows) > 0)
 
 
@@ -269,32 +269,32 @@ def test_error_curve_limits():
     rng = np.random.default_rng(16)
     A = ae.random_dictionary(64, 128, rng)
     zeta, b = 0.3 / (3 / 128 * 7 / 3), -0.6
-    curve = nt.nonneg_error_curve(A, b, 3, LOW, HIGH, 0.05, delta0=0.3, step_size=zeta, batch_size=1000, n_steps=200)
+    curve = nonnegative.error_curve(A, b, 3, LOW, HIGH, 0.05, delta0=0.3, step_size=zeta, batch_size=1000, n_steps=200)
     assert curve[0] == pytest.approx(0.3)
-    floor = np.hypot(nt.nonneg_common_mode_floor(A, b, 3, LOW, HIGH),
-                     nt.nonneg_sampling_floor(64, 128, 3, LOW, HIGH, b, 0.05, 1000, zeta))
+    floor = np.hypot(nonnegative.population_floor(A, b, 3, LOW, HIGH),
+                     nonnegative.fresh_batch_floor(b, 3, LOW, HIGH, 0.05, 64, 128, step_size=zeta, batch_size=1000))
     assert curve[-1] == pytest.approx(floor, rel=1e-6)
     # s = 1 with no noise: no floors, pure contraction
-    pure = nt.nonneg_error_curve(A, b, 1, LOW, HIGH, 0.0, delta0=0.3, step_size=zeta / 3, batch_size=10, n_steps=3)
-    r = nt.nonneg_contraction_factor(zeta / 3, 1, 128, LOW, HIGH, b, lam=np.cos(2 * np.arcsin(0.15)))
+    pure = nonnegative.error_curve(A, b, 1, LOW, HIGH, 0.0, delta0=0.3, step_size=zeta / 3, batch_size=10, n_steps=3)
+    r = nonnegative.contraction_factor(np.cos(2 * np.arcsin(0.15)), b, 1, 128, LOW, HIGH, step_size=zeta / 3)
     assert np.tan(2 * np.arcsin(pure[1] / 2)) == pytest.approx(r * np.tan(2 * np.arcsin(0.15)))
     with pytest.raises(ValueError, match="delta0"):
-        nt.nonneg_error_curve(A, b, 3, LOW, HIGH, 0.05, delta0=0.0, step_size=zeta, batch_size=10, n_steps=1)
+        nonnegative.error_curve(A, b, 3, LOW, HIGH, 0.05, delta0=0.0, step_size=zeta, batch_size=10, n_steps=1)
 
 
 def test_bias_drift_is_geometric():
-    drift = nt.nonneg_bias_drift(-0.8, 10.0, 3, 256, 4)
+    drift = nonnegative.bias_drift(-0.8, 10.0, 3, 256, 4)
     np.testing.assert_allclose(drift, -0.8 * (1 - 30 / 256) ** np.arange(5))
-    assert nt.nonneg_bias_drift(np.array([-0.5, -0.6]), 1.0, 1, 10, 2).shape == (3, 2)
+    assert nonnegative.bias_drift(np.array([-0.5, -0.6]), 1.0, 1, 10, 2).shape == (3, 2)
     with pytest.raises(ValueError, match="bias_step_size"):
-        nt.nonneg_bias_drift(-0.5, -1.0, 1, 10, 2)
+        nonnegative.bias_drift(-0.5, -1.0, 1, 10, 2)
 
 
 def test_unnormalised_scale_reduces_to_mixture():
     for b in (0.0, -0.3, -0.5):
-        c = nt.nonneg_unnormalised_scale(1.0, 1.0, b)
+        c = nonnegative.unnormalised_scale(b, 1.0, 1.0)
         assert c * (c + b) == pytest.approx(1.0)
-        assert nt.nonneg_unnormalised_step_limit(1, 1, 1.0, 1.0, b) == pytest.approx(2 / (4 + b * b))
+        assert nonnegative.step_limit(b, 1, 1, 1.0, 1.0) == pytest.approx(2 / (4 + b * b))
 
 
 # --------------------------------------------------------------------------- the bias rule
@@ -302,25 +302,25 @@ def test_unnormalised_scale_reduces_to_mixture():
 
 def test_rule_validation():
     with pytest.raises(ValueError, match="low"):
-        nt.CoherenceBias(2, 0.0, 1.0)
+        nonnegative.CoherenceBias(2, 0.0, 1.0)
     with pytest.raises(ValueError, match="false_fire"):
-        nt.CoherenceBias(2, LOW, HIGH, false_fire=0.0)
+        nonnegative.CoherenceBias(2, LOW, HIGH, false_fire=0.0)
     with pytest.raises(ValueError, match="delta"):
-        nt.CoherenceBias(2, LOW, HIGH, delta=1.5)
-    rule = nt.CoherenceBias(2, LOW, HIGH)
+        nonnegative.CoherenceBias(2, LOW, HIGH, delta=1.5)
+    rule = nonnegative.CoherenceBias(2, LOW, HIGH)
     with pytest.raises(ValueError, match="more columns"):
         rule(np.eye(2))
     with pytest.raises(ValueError, match="zero column"):
         rule(np.zeros((4, 5)))
     with pytest.raises(ValueError, match="false_fire"):
-        nt.CoherenceBias(2, LOW, HIGH, false_fire=100.0).k(10)
+        nonnegative.CoherenceBias(2, LOW, HIGH, false_fire=100.0).k(10)
 
 
 def test_rule_formula_scale_invariance_and_common_tilt():
     rng = np.random.default_rng(12)
     n, m, s = 64, 128, 3
     A = ae.random_dictionary(n, m, rng)
-    rule = nt.CoherenceBias(s, LOW, HIGH, 0.05, false_fire=0.5)
+    rule = nonnegative.CoherenceBias(s, LOW, HIGH, 0.05, false_fire=0.5)
     b = rule(A)
     assert b.shape == (m,) and np.all(b < 0)
     np.testing.assert_allclose(rule(3.0 * A), b, atol=1e-12)
@@ -333,7 +333,7 @@ def test_rule_formula_scale_invariance_and_common_tilt():
     tilted /= np.linalg.norm(tilted, axis=0)
 
     def uncentred(W):
-        mom = nt.nonneg_cross_talk_moments(W.T @ W, s, LOW, HIGH, 0.05)
+        mom = nonnegative.cross_talk_moments(W.T @ W, s, LOW, HIGH, 0.05)
         return -(mom.off_mean + k * mom.off_std)
 
     rule_shift = np.median(rule(tilted) - b)
@@ -347,7 +347,7 @@ def test_rule_meets_false_fire_budget_and_is_admissible():
     n, m, s, sigma, eps = 128, 256, 6, 0.05, 0.5
     A = ae.random_dictionary(n, m, rng)
     W = ae.perturb_dictionary(A, 0.1, rng)
-    rule = nt.CoherenceBias(s, LOW, HIGH, sigma, false_fire=eps, delta=0.1)
+    rule = nonnegative.CoherenceBias(s, LOW, HIGH, sigma, false_fire=eps, delta=0.1)
     b = rule(W)
     sample = ae.NonnegativeSparseCoding(A, s, LOW, HIGH, sigma).sample(20_000, rng)
     fired = W.T @ sample.Y + b[:, None] > 0
@@ -355,11 +355,11 @@ def test_rule_meets_false_fire_budget_and_is_admissible():
     measured = fired[~on].mean()
     target = eps * s / (m - s)
     # the Gaussian model with the true cross-talk C = WᵀA* predicts the measured rate ...
-    predicted, _ = nt.nonneg_unit_error_rates(W.T @ A, b, s, LOW, HIGH, sigma)
+    predicted, _ = nonnegative.unit_error_rates(W.T @ A, b, s, LOW, HIGH, sigma)
     assert measured == pytest.approx(predicted.mean(), rel=0.1)
     # ... and the rule's own (estimated) moments put every unit exactly on the target
     est = rule.moments(W)
-    assert nt._false_fire_from_moments(est, b) == pytest.approx(np.full(m, target), rel=1e-9)
+    assert nonnegative._false_fire_from_moments(est, b) == pytest.approx(np.full(m, target), rel=1e-9)
     assert measured == pytest.approx(target, rel=0.2)
     budget = 0.01
     ok = rule.admissible(W, budget)
@@ -376,7 +376,7 @@ def test_rule_runs_inside_train():
     A = ae.random_dictionary(32, 48, rng)
     model = ae.NonnegativeSparseCoding(A, 2, LOW, HIGH, 0.05)
     W0 = ae.perturb_dictionary(A, 0.2, rng)
-    rule = nt.CoherenceBias(2, LOW, HIGH, 0.05, false_fire=0.5, delta=0.2)
+    rule = nonnegative.CoherenceBias(2, LOW, HIGH, 0.05, false_fire=0.5, delta=0.2)
     result = ae.train(W0, rule, model, ae.ReLU(), step_size=5.0, n_steps=3, batch_size=500, rng=rng)
     np.testing.assert_allclose(result.bias, rule(result.W), atol=0.05)
-    assert result.errors.shape == (4, 48)
+    assert result.indexed_errors.shape == (4, 48)

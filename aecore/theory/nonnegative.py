@@ -9,28 +9,28 @@ column-normalised gradient descent with step size ``ζ``. Notation: ``p = s/m``,
 matrix ``C = WᵀA*`` (``C_ii = λ_i``).
 
 Which units fire (Chapter 5, "cross-talk")
-    * :func:`nonneg_code_moments`: ``κ₁, κ₂`` of the uniform non-zeros.
-    * :func:`nonneg_cross_talk_moments`: exact mean and standard deviation of the
+    * :func:`code_moments`: ``κ₁, κ₂`` of the uniform non-zeros.
+    * :func:`cross_talk_moments`: exact mean and standard deviation of the
       pre-activation of every unit, on and off the support.
-    * :func:`nonneg_worst_case_bias_range`: the sufficient (worst-case) range
+    * :func:`bias_range`: the sufficient (worst-case) range
       ``−(a₁(1 − δ²/2) − (s − 1) a₂ ν) + t < b < −s a₂ ν − t``, ``ν = μ/√n + δ``.
-    * :func:`nonneg_typical_bias_range`: the ``mean ± k·sd`` version.
-    * :func:`nonneg_unit_error_rates`, :func:`nonneg_support_rate`: false-firing and
+    * :func:`typical_bias_range`: the ``mean ± k·sd`` version.
+    * :func:`unit_error_rates`, :func:`firing_probability`: false-firing and
       miss probabilities per unit, and the exact-support rate, with Gaussian cross-talk.
-    * :func:`nonneg_spurious_energy`: energy of the wrong activations relative to the right.
+    * :func:`spurious_energy`: energy of the wrong activations relative to the right.
 
 The expected gradient and its floor
-    * :func:`nonneg_expected_gradient`: leading order (in the cross-talk) of
+    * :func:`expected_gradient`: leading order (in the cross-talk) of
       ``E[∇_W ℓ]`` on the exact-firing event.
-    * :func:`nonneg_radial_coefficient`: ``⟨E∇_{W_i} ℓ, A*_i⟩`` at ``W = A*`` with its
+    * :func:`radial_coefficient`: ``⟨E∇_{W_i} ℓ, A*_i⟩`` at ``W = A*`` with its
       second-order correction.
-    * :func:`nonneg_contraction_factor`, :func:`nonneg_population_trajectory`: the
+    * :func:`contraction_factor`, :func:`trajectory`: the
       linear rate and the iterated population map.
-    * :func:`nonneg_common_mode_floor`, :func:`nonneg_sampling_floor`: the systematic
+    * :func:`population_floor`, :func:`fixed_sample_floor`, :func:`fresh_batch_floor`: the systematic
       floor (all columns tilt toward ``A*1``) and the finite-sample floors;
-      :func:`nonneg_error_curve` puts rate and floors together.
-    * :func:`nonneg_bias_drift`: plain gradient descent on ``b`` drifts to ``b = 0``.
-    * :func:`nonneg_unnormalised_scale`, :func:`nonneg_unnormalised_step_limit`: without
+      :func:`error_curve` puts rate and floors together.
+    * :func:`bias_drift`: plain gradient descent on ``b`` drifts to ``b = 0``.
+    * :func:`unnormalised_scale`, :func:`step_limit`: without
       column normalisation the norms converge to ``c* ≠ 1``, and only for small steps.
 
 The bias rule
@@ -49,28 +49,36 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from ._validate import as_matrix, as_vector, check_int, check_real, check_unit_columns
+from .._validate import (
+    as_matrix,
+    as_unit_matrix,
+    as_vector,
+    check_int,
+    check_real,
+)
+from ._scale import scale_polynomial
 
 __all__ = [
     "CoherenceBias",
     "CrossTalkMoments",
-    "nonneg_bias_drift",
-    "nonneg_code_moments",
-    "nonneg_common_mode_floor",
-    "nonneg_contraction_factor",
-    "nonneg_cross_talk_moments",
-    "nonneg_error_curve",
-    "nonneg_expected_gradient",
-    "nonneg_population_trajectory",
-    "nonneg_radial_coefficient",
-    "nonneg_sampling_floor",
-    "nonneg_spurious_energy",
-    "nonneg_support_rate",
-    "nonneg_typical_bias_range",
-    "nonneg_unit_error_rates",
-    "nonneg_unnormalised_scale",
-    "nonneg_unnormalised_step_limit",
-    "nonneg_worst_case_bias_range",
+    "bias_drift",
+    "bias_range",
+    "code_moments",
+    "contraction_factor",
+    "cross_talk_moments",
+    "error_curve",
+    "expected_gradient",
+    "firing_probability",
+    "fixed_sample_floor",
+    "fresh_batch_floor",
+    "population_floor",
+    "radial_coefficient",
+    "spurious_energy",
+    "step_limit",
+    "trajectory",
+    "typical_bias_range",
+    "unit_error_rates",
+    "unnormalised_scale",
 ]
 
 
@@ -96,14 +104,14 @@ def _cross_talk_matrix(C: object) -> np.ndarray:
 
 
 def _unit_pair(W: object, A_star: object) -> tuple[np.ndarray, np.ndarray]:
-    A_star = check_unit_columns(as_matrix(A_star, "A_star"), "A_star")
-    W = check_unit_columns(as_matrix(W, "W", A_star.shape), "W")
+    A_star = as_unit_matrix(A_star, "A_star")
+    W = as_unit_matrix(W, "W", A_star.shape)
     if A_star.shape[1] < 2:
         raise ValueError(f"A_star must have at least 2 columns; got {A_star.shape[1]}.")
     return W, A_star
 
 
-def nonneg_code_moments(low: float, high: float) -> tuple[float, float]:
+def code_moments(low: float, high: float) -> tuple[float, float]:
     """Moments of a non-zero code entry uniform on ``[a₁, a₂]``.
 
     Parameters
@@ -158,7 +166,7 @@ def _subset_sum_moments(
     return mean, np.maximum(second - mean**2, 0.0)
 
 
-def nonneg_cross_talk_moments(
+def cross_talk_moments(
     C: np.ndarray,
     s: int,
     low: float,
@@ -201,7 +209,7 @@ def nonneg_cross_talk_moments(
     C = _cross_talk_matrix(C)
     m = C.shape[0]
     s = _sparsity(s, m)
-    kappa1, kappa2 = nonneg_code_moments(low, high)
+    kappa1, kappa2 = code_moments(low, high)
     sigma = check_real(noise_std, "noise_std", low=0.0)
     extra = check_real(extra_second_moment, "extra_second_moment", low=0.0)
     lam = np.diag(C).copy()
@@ -219,8 +227,8 @@ def nonneg_cross_talk_moments(
     )
 
 
-def nonneg_worst_case_bias_range(
-    s: int, mu: float, n: int, delta: float, low: float, high: float, margin: float = 0.0
+def bias_range(
+    mu: float, n: int, delta: float, margin: float, s: int, low: float, high: float
 ) -> tuple[float, float]:
     """Sufficient range of the ReLU bias for exact support recovery from a δ-close start.
 
@@ -234,18 +242,18 @@ def nonneg_worst_case_bias_range(
 
     Parameters
     ----------
-    s : int
-        Support size, ``>= 1``.
     mu : float
         Incoherence ``μ >= 0`` of ``A*``.
     n : int
         Dimension, ``>= 1``.
     delta : float
         Closeness ``δ`` in ``[0, √2)``.
-    low, high : float
-        ``0 < a₁ <= a₂``.
     margin : float
         Noise margin ``t >= 0``.
+    s : int
+        Support size, ``>= 1``.
+    low, high : float
+        ``0 < a₁ <= a₂``.
 
     Returns
     -------
@@ -262,7 +270,7 @@ def nonneg_worst_case_bias_range(
     return float(-(a1 * (1.0 - delta**2 / 2.0) - (s - 1) * a2 * nu) + t), float(-s * a2 * nu - t)
 
 
-def nonneg_typical_bias_range(
+def typical_bias_range(
     C: np.ndarray,
     s: int,
     low: float,
@@ -277,7 +285,7 @@ def nonneg_typical_bias_range(
     Unit ``i`` stays silent off its support while ``b_i <= −(off_mean_i + k_off off_std_i)``
     and fires on it, even for the smallest code value ``a₁``, while
     ``b_i > −(λ_i a₁ + on_mean_i − k_on on_std_i)`` (moments from
-    :func:`nonneg_cross_talk_moments`).
+    :func:`cross_talk_moments`).
 
     Parameters
     ----------
@@ -300,7 +308,7 @@ def nonneg_typical_bias_range(
     k_off = check_real(k_off, "k_off", low=0.0)
     k_on = check_real(k_on, "k_on", low=0.0)
     a1, _ = _code_range(low, high)
-    mom = nonneg_cross_talk_moments(C, s, low, high, noise_std)
+    mom = cross_talk_moments(C, s, low, high, noise_std)
     lower = -(mom.lam * a1 + mom.on_mean - k_on * mom.on_std)
     upper = -(mom.off_mean + k_off * mom.off_std)
     return lower, upper
@@ -343,7 +351,7 @@ def _miss_from_moments(mom: CrossTalkMoments, b: np.ndarray, low: float, high: f
     return np.clip(np.where(mom.on_std > 0, smooth, sharp), 0.0, 1.0)
 
 
-def nonneg_unit_error_rates(
+def unit_error_rates(
     C: np.ndarray,
     bias: float | np.ndarray,
     s: int,
@@ -377,12 +385,12 @@ def nonneg_unit_error_rates(
     (false_fire, miss) : tuple of (m,) ndarray
         ``P[u_i > 0 | i ∉ S]`` and ``P[u_i <= 0 | i ∈ S]``.
     """
-    mom = nonneg_cross_talk_moments(C, s, low, high, noise_std)
+    mom = cross_talk_moments(C, s, low, high, noise_std)
     b = as_vector(bias, "bias", mom.lam.shape[0])
     return _false_fire_from_moments(mom, b), _miss_from_moments(mom, b, low, high)
 
 
-def nonneg_support_rate(
+def firing_probability(
     C: np.ndarray,
     bias: float | np.ndarray,
     s: int,
@@ -401,14 +409,14 @@ def nonneg_support_rate(
     Parameters
     ----------
     C, bias, s, low, high, noise_std
-        As in :func:`nonneg_unit_error_rates`.
+        As in :func:`unit_error_rates`.
 
     Returns
     -------
     float
         In ``[0, 1]``.
     """
-    false_fire, miss = nonneg_unit_error_rates(C, bias, s, low, high, noise_std)
+    false_fire, miss = unit_error_rates(C, bias, s, low, high, noise_std)
     p = s / false_fire.shape[0]
     with np.errstate(divide="ignore"):
         log_rate = p * np.sum(np.log1p(-miss)) + (1.0 - p) * np.sum(np.log1p(-false_fire))
@@ -416,7 +424,7 @@ def nonneg_support_rate(
 
 
 
-def nonneg_spurious_energy(
+def spurious_energy(
     C: np.ndarray,
     bias: float | np.ndarray,
     s: int,
@@ -435,16 +443,16 @@ def nonneg_spurious_energy(
     Parameters
     ----------
     C, bias, s, low, high, noise_std
-        As in :func:`nonneg_unit_error_rates`.
+        As in :func:`unit_error_rates`.
 
     Returns
     -------
     float
     """
-    mom = nonneg_cross_talk_moments(C, s, low, high, noise_std)
+    mom = cross_talk_moments(C, s, low, high, noise_std)
     m = mom.lam.shape[0]
     b = as_vector(bias, "bias", m)
-    kappa1, kappa2 = nonneg_code_moments(low, high)
+    kappa1, kappa2 = code_moments(low, high)
     sd = np.maximum(mom.off_std, _TINY)
     z = (b + mom.off_mean) / sd
     wrong = sd**2 * ((1.0 + z * z) * ndtr(z) + z * np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi))
@@ -456,7 +464,7 @@ def nonneg_spurious_energy(
 # --------------------------------------------------------------------------- expected gradient
 
 
-def nonneg_expected_gradient(
+def expected_gradient(
     W: np.ndarray, A_star: np.ndarray, bias: float | np.ndarray, s: int, low: float, high: float
 ) -> np.ndarray:
     """Leading-order expected gradient ``E[∇_W ℓ]`` on the exact-firing event (unit-norm columns).
@@ -493,7 +501,7 @@ def nonneg_expected_gradient(
     n, m = W.shape
     s = _sparsity(s, m)
     b = as_vector(bias, "bias", m)
-    kappa1, kappa2 = nonneg_code_moments(low, high)
+    kappa1, kappa2 = code_moments(low, high)
     p, w = s / m, (s - 1) / (m - 1)
     lam = np.sum(W * A_star, axis=0)
     E = A_star - lam * W
@@ -505,7 +513,7 @@ def nonneg_expected_gradient(
     return p * (own + w * cross)
 
 
-def nonneg_radial_coefficient(
+def radial_coefficient(
     A_star: np.ndarray,
     bias: float | np.ndarray,
     s: int,
@@ -545,14 +553,14 @@ def nonneg_radial_coefficient(
     -------
     (m,) ndarray
     """
-    A_star = check_unit_columns(as_matrix(A_star, "A_star"), "A_star")
+    A_star = as_unit_matrix(A_star, "A_star")
     m = A_star.shape[1]
     if m < 2:
         raise ValueError(f"A_star must have at least 2 columns; got {m}.")
     s = _sparsity(s, m)
     b = as_vector(bias, "bias", m)
     sigma = check_real(noise_std, "noise_std", low=0.0)
-    kappa1, kappa2 = nonneg_code_moments(low, high)
+    kappa1, kappa2 = code_moments(low, high)
     p, w = s / m, (s - 1) / (m - 1)
     leading = b * (2.0 * kappa1 + b)
     if not second_order:
@@ -564,12 +572,12 @@ def nonneg_radial_coefficient(
     return p * (leading + w * (first + second))
 
 
-def nonneg_contraction_factor(
-    step_size: float, s: int, m: int, low: float, high: float, bias: float, lam: float = 1.0
+def contraction_factor(
+    cos_angle: float, bias: float, s: int, m: int, low: float, high: float, *, step_size: float
 ) -> float:
     """Factor ``r`` in ``tan θ' = r tan θ`` for one step of normalised gradient descent.
 
-    The own-column part of :func:`nonneg_expected_gradient`,
+    The own-column part of :func:`expected_gradient`,
     ``p[ρ W_i − λκ₂(A*_i − λW_i)]`` with ``ρ = b(2λκ₁ + b)``, makes the step
     ``W_i − ζ g_i = (1 − c) W_i + ζ p λ κ₂ A*_i`` with ``c = ζp(ρ + λ²κ₂)``; in the basis
     ``(A*_i, ⊥)`` this is ``tan θ' = r tan θ`` with
@@ -580,16 +588,16 @@ def nonneg_contraction_factor(
 
     Parameters
     ----------
-    step_size : float
-        ``ζ > 0``.
+    cos_angle : float
+        ``λ = cos θ`` in ``(0, 1]``; ``1`` gives the asymptotic rate.
+    bias : float
+        Bias ``b``.
     s, m : int
         Support size and number of units.
     low, high : float
         ``0 < a₁ <= a₂``.
-    bias : float
-        Bias ``b``.
-    lam : float
-        ``λ = cos θ`` in ``(0, 1]``; ``1`` gives the asymptotic rate.
+    step_size : float
+        ``ζ > 0``.
 
     Returns
     -------
@@ -605,8 +613,8 @@ def nonneg_contraction_factor(
     m = check_int(m, "m", low=1)
     s = _sparsity(s, m)
     b = check_real(bias, "bias")
-    lam = check_real(lam, "lam", low=0.0, high=1.0, low_open=True)
-    kappa1, kappa2 = nonneg_code_moments(low, high)
+    lam = check_real(cos_angle, "cos_angle", low=0.0, high=1.0, low_open=True)
+    kappa1, kappa2 = code_moments(low, high)
     zp = zeta * s / m
     c = zp * (b * (2.0 * lam * kappa1 + b) + lam**2 * kappa2)
     if c >= 1.0:
@@ -614,7 +622,7 @@ def nonneg_contraction_factor(
     return float((1.0 - c) / (1.0 - c + zp * kappa2))
 
 
-def nonneg_population_trajectory(
+def trajectory(
     W0: np.ndarray,
     A_star: np.ndarray,
     bias: float | np.ndarray | Callable[[np.ndarray, int], np.ndarray],
@@ -628,7 +636,7 @@ def nonneg_population_trajectory(
     """Column errors of normalised gradient descent on the leading-order expected gradient.
 
     Iterates ``W_i ← (W_i − ζ g_i)/‖W_i − ζ g_i‖`` with ``g`` from
-    :func:`nonneg_expected_gradient` (a noiseless "population" run, exact firing assumed).
+    :func:`expected_gradient` (a noiseless "population" run, exact firing assumed).
 
     Parameters
     ----------
@@ -663,7 +671,7 @@ def nonneg_population_trajectory(
     out[0] = np.linalg.norm(W - A_star, axis=0)
     for t in range(n_steps):
         bt = as_vector(rule(W, t), "bias(W, t)", m) if rule is not None else b
-        W = W - zeta * nonneg_expected_gradient(W, A_star, bt, s, low, high)
+        W = W - zeta * expected_gradient(W, A_star, bt, s, low, high)
         W /= np.linalg.norm(W, axis=0)
         out[t + 1] = np.linalg.norm(W - A_star, axis=0)
     return out
@@ -672,7 +680,7 @@ def nonneg_population_trajectory(
 # --------------------------------------------------------------------------- floors
 
 
-def nonneg_common_mode_floor(A_star: np.ndarray, bias: float, s: int, low: float, high: float) -> float:
+def population_floor(A_star: np.ndarray, bias: float, s: int, low: float, high: float) -> float:
     """Systematic error floor of population gradient descent with a constant bias.
 
     At ``W = A*`` the tangential part of the leading-order gradient of column ``i`` is
@@ -701,29 +709,36 @@ def nonneg_common_mode_floor(A_star: np.ndarray, bias: float, s: int, low: float
     float
         ``ε``, the predicted ``‖W_i − A*_i‖`` at the fixed point.
     """
-    A_star = check_unit_columns(as_matrix(A_star, "A_star"), "A_star")
+    A_star = as_unit_matrix(A_star, "A_star")
     m = A_star.shape[1]
     if m < 2:
         raise ValueError(f"A_star must have at least 2 columns; got {m}.")
     s = _sparsity(s, m)
     b = check_real(bias, "bias")
-    kappa1, kappa2 = nonneg_code_moments(low, high)
+    kappa1, kappa2 = code_moments(low, high)
     norm_sum = float(np.linalg.norm(A_star.sum(axis=1)))
     return (s - 1) * abs(b * (2.0 * kappa1 + b)) * norm_sum / ((m - 1) * (kappa2 + (s - 1) * (kappa1 + b) ** 2))
 
 
-def nonneg_sampling_floor(
-    n: int,
-    m: int,
-    s: int,
-    low: float,
-    high: float,
-    bias: float,
-    noise_std: float,
-    n_samples: int,
-    step_size: float | None = None,
+def _sampling_variance(
+    bias: float, s: int, low: float, high: float, noise_std: float, n: int, m: int
+) -> tuple[float, float, float, float, float, int]:
+    """``V = E‖g_i^⊥‖²`` at ``A*`` (see :func:`fixed_sample_floor`), with the checked arguments."""
+    n = check_int(n, "n", low=2)
+    m = check_int(m, "m", low=2)
+    s = _sparsity(s, m)
+    b = check_real(bias, "bias")
+    sigma = check_real(noise_std, "noise_std", low=0.0)
+    kappa1, kappa2 = code_moments(low, high)
+    pair = 2.0 * kappa2 + 2.0 * kappa1**2 + 4.0 * b * kappa1 + b * b + 2.0 * sigma**2
+    V = b * b * (s - 1) * pair + (n - s) * sigma**2 * (kappa2 + sigma**2)
+    return V, s / m, b, kappa1, kappa2, s
+
+
+def fixed_sample_floor(
+    bias: float, s: int, low: float, high: float, noise_std: float, n: int, m: int, *, n_samples: int
 ) -> float:
-    """Statistical error floor from a finite sample (RMS of ``‖W_i − A*_i‖``).
+    """Statistical error floor of full-batch descent on one fixed sample (RMS of ``‖W_i − A*_i‖``).
 
     At ``W = A*`` on the exact-firing event the tangential part of one sample's gradient
     of column ``i ∈ S`` is ``Σ_{j∈S∖i} b(x_i + x_j + b + A*_iᵀη + A*_jᵀη) A*_j
@@ -732,52 +747,75 @@ def nonneg_sampling_floor(
         V = E‖g_i^⊥‖² = b²(s − 1)(2κ₂ + 2κ₁² + 4bκ₁ + b² + 2σ_η²) + (n − s) σ_η²(κ₂ + σ_η²),
 
     and the empirical mean over ``N`` samples has tangential noise ``ξ`` with
-    ``E‖ξ‖² = pV/N``.
-
-    * ``step_size=None``: one fixed sample, full-batch descent. The fixed point solves
-      ``p κ₂ e = ξ``: ``e = √(V/(pN))/κ₂``.
-    * ``step_size=ζ``: a fresh batch of ``N`` per step. Linearising the normalised step,
-      ``e' = r e + ζ ξ/(1 − c + ζpκ₂)`` (:func:`nonneg_contraction_factor`), whose
-      stationary RMS is ``ζ √(pV/N) / ((1 − c + ζpκ₂) √(1 − r²))``.
+    ``E‖ξ‖² = pV/N``. The fixed point solves ``p κ₂ e = ξ``: ``e = √(V/(pN))/κ₂``.
 
     Parameters
     ----------
-    n, m, s : int
-        Dimension, units, support size.
-    low, high : float
-        ``0 < a₁ <= a₂``.
     bias : float
         Constant bias ``b``.
+    s : int
+        Support size.
+    low, high : float
+        ``0 < a₁ <= a₂``.
     noise_std : float
         ``σ_η >= 0``.
+    n : int
+        Dimension, ``>= 2``.
+    m : int
+        Number of units, ``>= 2``.
     n_samples : int
-        ``N >= 1``: the fixed sample size, or the batch size per step.
-    step_size : float, optional
-        ``ζ`` for fresh batches; ``None`` for one fixed sample.
+        ``N >= 1``, the sample size.
 
     Returns
     -------
     float
     """
-    n = check_int(n, "n", low=2)
-    m = check_int(m, "m", low=2)
-    s = _sparsity(s, m)
-    b = check_real(bias, "bias")
-    sigma = check_real(noise_std, "noise_std", low=0.0)
+    V, p, _, _, kappa2, _ = _sampling_variance(bias, s, low, high, noise_std, n, m)
     N = check_int(n_samples, "n_samples", low=1)
-    kappa1, kappa2 = nonneg_code_moments(low, high)
-    p = s / m
-    pair = 2.0 * kappa2 + 2.0 * kappa1**2 + 4.0 * b * kappa1 + b * b + 2.0 * sigma**2
-    V = b * b * (s - 1) * pair + (n - s) * sigma**2 * (kappa2 + sigma**2)
-    if step_size is None:
-        return float(np.sqrt(V / (p * N)) / kappa2)
+    return float(np.sqrt(V / (p * N)) / kappa2)
+
+
+def fresh_batch_floor(
+    bias: float, s: int, low: float, high: float, noise_std: float, n: int, m: int, *, step_size: float, batch_size: int
+) -> float:
+    """Stationary statistical error floor with a fresh batch of ``N`` per step (RMS of ``‖W_i − A*_i‖``).
+
+    With ``V`` as in :func:`fixed_sample_floor`, linearising the normalised step gives
+    ``e' = r e + ζ ξ/(1 − c + ζpκ₂)`` (:func:`contraction_factor`), whose stationary RMS is
+    ``ζ √(pV/N) / ((1 − c + ζpκ₂) √(1 − r²))``.
+
+    Parameters
+    ----------
+    bias : float
+        Constant bias ``b``.
+    s : int
+        Support size.
+    low, high : float
+        ``0 < a₁ <= a₂``.
+    noise_std : float
+        ``σ_η >= 0``.
+    n : int
+        Dimension, ``>= 2``.
+    m : int
+        Number of units, ``>= 2``.
+    step_size : float
+        ``ζ > 0``.
+    batch_size : int
+        ``N >= 1`` samples per step.
+
+    Returns
+    -------
+    float
+    """
+    V, p, b, kappa1, kappa2, s = _sampling_variance(bias, s, low, high, noise_std, n, m)
+    N = check_int(batch_size, "batch_size", low=1)
     zeta = check_real(step_size, "step_size", low=0.0, low_open=True)
-    r = nonneg_contraction_factor(zeta, s, m, low, high, b)
+    r = contraction_factor(1.0, b, s, m, low, high, step_size=zeta)
     c = zeta * p * (kappa2 + 2.0 * b * kappa1 + b * b)
     return float(zeta * np.sqrt(p * V / N) / ((1.0 - c + zeta * p * kappa2) * np.sqrt(1.0 - r * r)))
 
 
-def nonneg_error_curve(
+def error_curve(
     A_star: np.ndarray,
     bias: float,
     s: int,
@@ -795,10 +833,10 @@ def nonneg_error_curve(
     Three independent parts, added in quadrature:
 
     * the column's own error, iterating ``tan θ' = r(cos θ) tan θ`` from ``δ₀``
-      (:func:`nonneg_contraction_factor`);
+      (:func:`contraction_factor`);
     * the sampling error, building up as ``e_stat² (1 − r^{2t})`` towards the floor of
-      :func:`nonneg_sampling_floor` (``r`` at ``λ = 1``);
-    * the common tilt, building up as ``ε (1 − r_cm^t)`` towards :func:`nonneg_common_mode_floor`,
+      :func:`fresh_batch_floor` (``r`` at ``λ = 1``);
+    * the common tilt, building up as ``ε (1 − r_cm^t)`` towards :func:`population_floor`,
       with ``r_cm = (1 − c)/(1 − c + ζp(κ₂ + (s − 1)(κ₁ + b)²))``.
 
     Parameters
@@ -826,29 +864,29 @@ def nonneg_error_curve(
     -------
     (n_steps + 1,) ndarray
     """
-    A_star = check_unit_columns(as_matrix(A_star, "A_star"), "A_star")
+    A_star = as_unit_matrix(A_star, "A_star")
     n, m = A_star.shape
     s = _sparsity(s, m)
     b = check_real(bias, "bias")
     delta0 = check_real(delta0, "delta0", low=0.0, high=np.sqrt(2.0), low_open=True, high_open=True)
     zeta = check_real(step_size, "step_size", low=0.0, low_open=True)
     n_steps = check_int(n_steps, "n_steps", low=0)
-    kappa1, kappa2 = nonneg_code_moments(low, high)
+    kappa1, kappa2 = code_moments(low, high)
     zp = zeta * s / m
     c = zp * (kappa2 + 2.0 * b * kappa1 + b * b)
-    r = nonneg_contraction_factor(zeta, s, m, low, high, b)
+    r = contraction_factor(1.0, b, s, m, low, high, step_size=zeta)
     r_cm = (1.0 - c) / (1.0 - c + zp * (kappa2 + (s - 1) * (kappa1 + b) ** 2))
     theta, own = 2.0 * np.arcsin(delta0 / 2.0), [delta0]
     for _ in range(n_steps):
-        theta = np.arctan(nonneg_contraction_factor(zeta, s, m, low, high, b, lam=np.cos(theta)) * np.tan(theta))
+        theta = np.arctan(contraction_factor(np.cos(theta), b, s, m, low, high, step_size=zeta) * np.tan(theta))
         own.append(2.0 * np.sin(theta / 2.0))
     t = np.arange(n_steps + 1)
-    stat = nonneg_sampling_floor(n, m, s, low, high, b, noise_std, batch_size, zeta)
-    eps = nonneg_common_mode_floor(A_star, b, s, low, high)
+    stat = fresh_batch_floor(b, s, low, high, noise_std, n, m, step_size=zeta, batch_size=batch_size)
+    eps = population_floor(A_star, b, s, low, high)
     return np.sqrt(np.array(own) ** 2 + stat**2 * (1.0 - r ** (2 * t)) + (eps * (1.0 - r_cm**t)) ** 2)
 
 
-def nonneg_bias_drift(bias0: float | np.ndarray, bias_step_size: float, s: int, m: int, n_steps: int) -> np.ndarray:
+def bias_drift(bias0: float | np.ndarray, bias_step_size: float, s: int, m: int, n_steps: int) -> np.ndarray:
     """Bias trajectory of plain gradient descent on ``b`` while firing stays exact, near ``A*``.
 
     On the exact-firing event ``∂ℓ/∂b_i = −1{i ∈ S} W_iᵀr`` and ``W_iᵀr = −b_i`` to
@@ -886,13 +924,12 @@ def nonneg_bias_drift(bias0: float | np.ndarray, bias_step_size: float, s: int, 
 
 
 def _scale_polynomial(low: float, high: float, bias: float, noise_std: float) -> tuple[np.ndarray, float, float]:
-    kappa1, kappa2 = nonneg_code_moments(low, high)
-    k2 = kappa2 + noise_std**2
-    # h(c) = 2c(1 − c²)k₂ + bκ₁(1 − 3c²) − c b², highest power first
-    return np.array([-2.0 * k2, -3.0 * bias * kappa1, 2.0 * k2 - bias * bias, bias * kappa1]), kappa1, k2
+    kappa1, kappa2 = code_moments(low, high)
+    # h(c) = −H(c) = 2c(1 − c²)k₂ + bκ₁(1 − 3c²) − c b² (same roots as H)
+    return -scale_polynomial(bias, noise_std, kappa1, kappa2), kappa1, kappa2 + noise_std**2
 
 
-def nonneg_unnormalised_scale(low: float, high: float, bias: float, noise_std: float = 0.0) -> float:
+def unnormalised_scale(bias: float, low: float, high: float, noise_std: float = 0.0) -> float:
     """Column norm ``c*`` that plain gradient descent (no normalisation) converges to.
 
     With ``W_i = c A*_i`` and exact firing, ``x̃_i = x*_i + A*_iᵀη`` gives ``u_i = c x̃_i + b``,
@@ -907,10 +944,10 @@ def nonneg_unnormalised_scale(low: float, high: float, bias: float, noise_std: f
 
     Parameters
     ----------
-    low, high : float
-        ``0 < a₁ <= a₂``.
     bias : float
         Constant bias ``b``.
+    low, high : float
+        ``0 < a₁ <= a₂``.
     noise_std : float
         ``σ_η >= 0``.
 
@@ -929,23 +966,21 @@ def nonneg_unnormalised_scale(low: float, high: float, bias: float, noise_std: f
     return float(real[np.argmin(np.abs(real - 1.0))])
 
 
-def nonneg_unnormalised_step_limit(
-    s: int, m: int, low: float, high: float, bias: float, noise_std: float = 0.0
-) -> float:
+def step_limit(bias: float, s: int, m: int, low: float, high: float, noise_std: float = 0.0) -> float:
     """Largest stable step size of plain gradient descent for the column norm.
 
-    Linearising ``c ← c + ζ p h(c)`` at ``c*`` (:func:`nonneg_unnormalised_scale`) gives the
+    Linearising ``c ← c + ζ p h(c)`` at ``c*`` (:func:`unnormalised_scale`) gives the
     factor ``1 + ζ p h′(c*)`` with ``h′(c) = 2(κ₂ + σ_η²)(1 − 3c²) − 6bκ₁c − b² < 0``; the
     norm converges iff ``ζ < 2/(p |h′(c*)|)`` (the mixture's ``2/(p(4 + b²))``).
 
     Parameters
     ----------
+    bias : float
+        Constant bias ``b``.
     s, m : int
         Support size and number of units (``p = s/m``).
     low, high : float
         ``0 < a₁ <= a₂``.
-    bias : float
-        Constant bias ``b``.
     noise_std : float
         ``σ_η >= 0``.
 
@@ -956,7 +991,7 @@ def nonneg_unnormalised_step_limit(
     """
     m = check_int(m, "m", low=1)
     s = _sparsity(s, m)
-    c = nonneg_unnormalised_scale(low, high, bias, noise_std)
+    c = unnormalised_scale(bias, low, high, noise_std)
     _, kappa1, k2 = _scale_polynomial(low, high, float(bias), float(noise_std))
     slope = 2.0 * k2 * (1.0 - 3.0 * c * c) - 6.0 * bias * kappa1 * c - bias * bias
     if slope >= 0:
@@ -983,7 +1018,7 @@ class CoherenceBias:
     this is the least negative one, which is the point: the error floor grows with ``|b|``.
     Wrong firings sit just above threshold, so even ``ε = 1`` (the default, chosen in
     Chapter 5 from the measured floors) leaves their activation energy small next to the right
-    ones (a few percent at the chapter's sizes; :func:`nonneg_spurious_energy` predicts it).
+    ones (a few percent at the chapter's sizes; :func:`spurious_energy` predicts it).
 
     Parameters
     ----------
@@ -1062,7 +1097,7 @@ class CoherenceBias:
         C = W.T @ W
         M = m - 1
         S2 = np.sum(C * C, axis=1) - np.diag(C) ** 2 + M * self.delta**2 / n
-        kappa1, kappa2 = nonneg_code_moments(self.low, self.high)
+        kappa1, kappa2 = code_moments(self.low, self.high)
         zero = np.zeros(m)
         off_mean, off_var = _subset_sum_moments(zero, S2, self.s, M, kappa1, kappa2)
         on_mean, on_var = _subset_sum_moments(zero, S2, self.s - 1, M, kappa1, kappa2)
