@@ -1,4 +1,4 @@
-"""Tests for aecore.nonnegative_theory: exact enumeration, reductions to the mixture, Monte Carlo, the bias rule."""
+"""Tests for aecore.theory.nonnegative: exact enumeration, reductions to the mixture, Monte Carlo, the bias rule."""
 
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
-"""Closed-form predictions that the chapters derive, in one place.
+"""Mixture of Gaussians (chapter 3): the closed forms of :mod:`aecore.theory`, answered for the mixture.
 
-Mixture of Gaussians (Chapter 3)
---------------------------------
 The model is ``y = A*_k + η`` with class ``k`` drawn with probability ``p_k`` and
 ``η ~ N(0, σ_η² I_n)``; the autoencoder is ``x = σ(Wᵀy + b)``, ``ŷ = W x``, trained by
 (column-normalised) gradient descent with step size ``ζ``. Notation: ``a_i = ⟨W_i, A*_i⟩``,
