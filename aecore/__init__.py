@@ -49,7 +49,7 @@ from .metrics import (
 )
 from .models import MixtureOfGaussians, NonnegativeSparseCoding, Sample, SparseCoding
 from .style import set_house_style
-from .training import TrainingDivergedError, TrainingResult, descend, train
+from .training import TrainingDivergedError, TrainingResult, descend, step_size_rule, train
 
 __all__ = [
     "Activation",
@@ -87,6 +87,7 @@ __all__ = [
     "random_dictionary",
     "sample_code_batch",
     "set_house_style",
+    "step_size_rule",
     "support_recovery_rate",
     "tangential_component",
     "theory",

@@ -60,7 +60,14 @@ class ReLU:
 
 @dataclass(frozen=True)
 class HardThreshold:
-    """Hard thresholding ``σ(z) = z·1{|z| ≥ λ}`` with threshold ``λ = threshold >= 0``."""
+    """Hard thresholding ``σ(z) = z·1{|z| ≥ λ}``.
+
+    Parameters
+    ----------
+    threshold : float
+        The level ``λ >= 0`` (default ½, the book's choice for unit-norm atoms and codes of
+        magnitude at least 1).
+    """
 
     threshold: float = 0.5
 
@@ -171,7 +178,23 @@ def _loss_and_gradient(
 
 
 def loss(W: np.ndarray, bias: float | np.ndarray, Y: np.ndarray, activation: Activation) -> float:
-    """Empirical loss ``(1/2N) Σ_j ‖y_j − W σ(Wᵀy_j + b)‖²`` (see :func:`loss_and_gradient`)."""
+    """Empirical loss ``(1/2N) Σ_j ‖y_j − W σ(Wᵀy_j + b)‖²`` (see :func:`loss_and_gradient`).
+
+    Parameters
+    ----------
+    W : (n, m) ndarray
+        Tied weights.
+    bias : float or (m,) ndarray
+        Encoder bias ``b``.
+    Y : (n, N) ndarray
+        Samples, one per column.
+    activation : Activation
+        ``ReLU()`` or ``HardThreshold(λ)``.
+
+    Returns
+    -------
+    float
+    """
     W, bias, Y = _check_inputs(W, bias, Y)
     R = Y - W @ _check_activation(activation)(W.T @ Y + bias[:, None])
     return 0.5 * float(np.vdot(R, R)) / Y.shape[1]
@@ -180,5 +203,24 @@ def loss(W: np.ndarray, bias: float | np.ndarray, Y: np.ndarray, activation: Act
 def gradient(
     W: np.ndarray, bias: float | np.ndarray, Y: np.ndarray, activation: Activation
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Gradient ``(∇_W L (n, m), ∇_b L (m,))`` of the empirical loss (see :func:`loss_and_gradient`)."""
+    """Gradient of the empirical loss (see :func:`loss_and_gradient`).
+
+    Parameters
+    ----------
+    W : (n, m) ndarray
+        Tied weights.
+    bias : float or (m,) ndarray
+        Encoder bias ``b``.
+    Y : (n, N) ndarray
+        Samples, one per column.
+    activation : Activation
+        ``ReLU()`` or ``HardThreshold(λ)``.
+
+    Returns
+    -------
+    grad_W : (n, m) ndarray
+        ``∇_W L``.
+    grad_bias : (m,) ndarray
+        ``∇_b L``.
+    """
     return loss_and_gradient(W, bias, Y, activation)[1:]

@@ -63,7 +63,22 @@ def match_columns(W: np.ndarray, A_star: np.ndarray, *, signed: bool = True) -> 
 
 
 def align_columns(W: np.ndarray, A_star: np.ndarray, *, signed: bool = True) -> np.ndarray:
-    """Return ``W`` with columns permuted (and sign-flipped) to best match ``A_star``; shape ``(n, m)``."""
+    """Return ``W`` with columns permuted (and sign-flipped) to best match ``A_star``.
+
+    Parameters
+    ----------
+    W : (n, m) ndarray
+        Estimate.
+    A_star : (n, m) ndarray
+        Ground truth, unit-norm columns.
+    signed : bool
+        Also flip signs (sparse coding) or only permute (mixtures).
+
+    Returns
+    -------
+    (n, m) ndarray
+        ``W[:, π] · diag(signs)`` for the matching of :func:`match_columns`.
+    """
     perm, signs = match_columns(W, A_star, signed=signed)
     return W[:, perm] * signs
 
@@ -91,13 +106,47 @@ def column_errors(W: np.ndarray, A_star: np.ndarray, *, match: bool = True, sign
 
 
 def is_delta_close(W: np.ndarray, A_star: np.ndarray, delta: float, *, signed: bool = True) -> bool:
-    """Whether ``‖W_i − A*_i‖ <= δ`` for every column after the best matching."""
+    """Whether ``‖W_i − A*_i‖ <= δ`` for every column after the best matching.
+
+    Parameters
+    ----------
+    W : (n, m) ndarray
+        Estimate.
+    A_star : (n, m) ndarray
+        Ground truth, unit-norm columns.
+    delta : float
+        ``δ >= 0``.
+    signed : bool
+        Match signs too (sparse coding) or not (mixtures).
+
+    Returns
+    -------
+    bool
+    """
     delta = check_real(delta, "delta", low=0.0)
     return bool(np.max(column_errors(W, A_star, signed=signed)) <= delta)
 
 
 def is_near(W: np.ndarray, A_star: np.ndarray, delta: float, xi: float, *, signed: bool = True) -> bool:
-    """Whether ``W`` is (δ, ξ)-near ``A_star``: δ-close, and ``‖W − A*‖ <= ξ‖A*‖`` in spectral norm after matching."""
+    """Whether ``W`` is (δ, ξ)-near ``A_star``: δ-close, and ``‖W − A*‖ <= ξ‖A*‖`` in spectral norm after matching.
+
+    Parameters
+    ----------
+    W : (n, m) ndarray
+        Estimate.
+    A_star : (n, m) ndarray
+        Ground truth, unit-norm columns.
+    delta : float
+        ``δ >= 0``.
+    xi : float
+        ``ξ >= 0``.
+    signed : bool
+        Match signs too (sparse coding) or not (mixtures).
+
+    Returns
+    -------
+    bool
+    """
     delta = check_real(delta, "delta", low=0.0)
     xi = check_real(xi, "xi", low=0.0)
     W, A_star = _pair(W, A_star)

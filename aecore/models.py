@@ -99,7 +99,7 @@ class MixtureOfGaussians:
 
     @property
     def inclusion_probabilities(self) -> np.ndarray:
-        """``p_i = P[i ∈ S]``, shape ``(m,)``: here the mixing weights."""
+        """Inclusion probabilities ``p_i = P[i ∈ S]`` (here the mixing weights), shape ``(m,)``."""
         return self.weights
 
     def sample(self, N: int, rng: np.random.Generator) -> Sample:
@@ -157,7 +157,7 @@ class SparseCoding:
 
     @property
     def kappa1(self) -> float:
-        """``κ₁ = E[x*_i | i ∈ S]``: zero for symmetric codes."""
+        """First code moment ``κ₁ = E[x*_i | i ∈ S]``, zero for symmetric codes."""
         return 0.0
 
     @property

@@ -230,3 +230,109 @@ def test_descend_stops_on_divergence():
     W0 = np.ones((3, 2))
     with pytest.raises(ae.TrainingDivergedError, match="reduce step_size"):
         ae.descend(W0, lambda W, t: (0.0, -W), step_size=1.0, n_steps=100, normalize=False)
+
+
+# ------------------------------------------------------------------ the one trainer and its loop
+
+
+def _tiny_problem(seed=0, n=12, m=6):
+    rng = np.random.default_rng(seed)
+    A = ae.random_dictionary(n, m, rng)
+    return A, ae.perturb_dictionary(A, 0.2, rng), rng
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(step_size=0.0), "step_size"),
+        (dict(step_size=-1.0), "step_size"),
+        (dict(step_size=True), "step_size"),
+        (dict(step_size=[0.5]), "step_size"),
+        (dict(step_size=float("nan")), "step_size"),
+        (dict(n_steps=0), "n_steps"),
+        (dict(normalize="False"), "normalize"),
+    ],
+)
+def test_descend_refuses_bad_settings(kwargs, message):
+    A, W0, _ = _tiny_problem()
+    settings = dict(step_size=0.1, n_steps=3) | kwargs
+    with pytest.raises((ValueError, TypeError), match=message):
+        ae.descend(W0, lambda W, t: (0.0, np.zeros_like(W)), **settings)
+
+
+def test_descend_refuses_bad_starts_and_directions():
+    A, W0, _ = _tiny_problem()
+    with pytest.raises(ValueError, match="W0"):
+        ae.descend(W0[:, 0], lambda W, t: (0.0, W), step_size=0.1, n_steps=2)
+    W_nan = W0.copy()
+    W_nan[0, 0] = np.nan
+    with pytest.raises(ValueError, match="W0"):
+        ae.descend(W_nan, lambda W, t: (0.0, W), step_size=0.1, n_steps=2)
+    with pytest.raises(ValueError, match="direction"):  # a (n, 1) direction would silently broadcast
+        ae.descend(W0, lambda W, t: (0.0, W[:, :1]), step_size=0.1, n_steps=2)
+    with pytest.raises(TypeError, match="direction"):
+        ae.descend(W0, "gradient", step_size=0.1, n_steps=2)
+
+
+def test_normalised_descent_whose_loss_rises_stops_with_a_clear_error():
+    """ζ p_i = 1 makes every unit fire and the columns collapse; that run used to end quietly."""
+    rng = np.random.default_rng(5)
+    A = ae.random_dictionary(64, 128, rng)
+    model = ae.SparseCoding(A, 3)
+    Y = model.sample(4000, rng).Y
+    W0 = ae.perturb_dictionary(A, 0.3, rng)
+    settings = dict(n_steps=40, A_star=A)
+    with pytest.raises(ae.TrainingDivergedError, match="loss rose"):
+        ae.train(W0, 0.0, Y, ae.HardThreshold(0.5), step_size=ae.step_size_rule(model, 1.0), **settings)
+    # the same run is allowed when the rise is the point of the experiment, and it did collapse
+    bad = ae.train(W0, 0.0, Y, ae.HardThreshold(0.5), step_size=ae.step_size_rule(model, 1.0),
+                   allow_loss_increase=True, **settings)
+    assert bad.loss[-8:].mean() > 100 * bad.loss[0] and bad.matched_errors(A).max() > 1.0
+    # the theory's step (ζ p_i = ¼) converges without complaint
+    good = ae.train(W0, 0.0, Y, ae.HardThreshold(0.5), step_size=ae.step_size_rule(model, 0.25), **settings)
+    assert good.loss[-8:].mean() < good.loss[0] and good.max_indexed_error[-1] < 0.3
+
+
+def test_step_size_rule_is_c_m_over_s():
+    A = ae.random_dictionary(20, 40, np.random.default_rng(0))
+    assert ae.step_size_rule(ae.SparseCoding(A, 4), 0.25) == pytest.approx(0.25 * 40 / 4)
+    weights = np.full(40, 0.5 / 39)
+    weights[0] = 0.5
+    assert ae.step_size_rule(ae.MixtureOfGaussians(A, weights), 0.5) == pytest.approx(0.5 / (0.5 / 39))
+    with pytest.raises(ValueError, match="c"):
+        ae.step_size_rule(ae.SparseCoding(A, 4), 1.5)
+    with pytest.raises(TypeError, match="model"):
+        ae.step_size_rule(A)
+
+
+def test_indexed_and_matched_errors_are_named_apart():
+    """A start with its columns rolled by one: indexed errors are large, matched errors small."""
+    rng = np.random.default_rng(5)
+    A = ae.random_dictionary(64, 128, rng)
+    model = ae.SparseCoding(A, 3)
+    Y = model.sample(4000, rng).Y
+    W0 = ae.perturb_dictionary(A, 0.3, rng)[:, np.roll(np.arange(128), 1)]
+    result = ae.train(W0, 0.0, Y, ae.HardThreshold(0.5), step_size=ae.step_size_rule(model, 0.25), n_steps=5,
+                      A_star=A)
+    assert result.max_indexed_error[-1] > 1.4
+    assert result.matched_errors(A).max() < 0.6
+    np.testing.assert_array_equal(result.matched_errors(A), ae.column_errors(result.W, A))
+
+
+def test_code_data_must_match_the_weights():
+    A, W0, rng = _tiny_problem()
+    batch = ae.sample_code_batch(ae.SparseCoding(A, 2), 20, rng)
+    with pytest.raises(ValueError, match="CodeBatch"):
+        ae.train(W0[:, :5], 0.0, batch, ae.HardThreshold(0.5), step_size=0.1, n_steps=1)
+    with pytest.raises(ValueError, match="batch_size and rng"):
+        ae.train(W0, 0.0, batch, ae.HardThreshold(0.5), step_size=0.1, n_steps=1, batch_size=5)
+
+
+def test_support_sampler_cost_does_not_depend_on_luck():
+    """s = m/2 used to redraw until no row repeated an index (never, in practice)."""
+    rng = np.random.default_rng(0)
+    batch = ae.sample_code_batch(ae.SparseCoding(ae.random_dictionary(20, 200, rng), 100), 50, rng)
+    assert np.all(np.diff(batch.support, axis=1) > 0)
+    # uniform: every index equally likely (s/m = 1/2), within 6 standard errors
+    counts = np.bincount(batch.support.ravel(), minlength=200) / 50
+    assert abs(counts.mean() - 0.5) < 1e-12 and np.all(np.abs(counts - 0.5) < 6 * np.sqrt(0.25 / 50))

@@ -193,7 +193,21 @@ def hoeffding_sparsity(n: float | np.ndarray, m: float | np.ndarray, failure: fl
 
 
 def support_probabilities(m: int, s: int) -> tuple[float, float, float]:
-    """``(q1, q2, q3)``: probabilities that 1, 2 or 3 given distinct indices lie in a uniform ``s``-subset of ``m``."""
+    """Probabilities that 1, 2 or 3 given distinct indices lie in a uniform ``s``-subset of ``m``.
+
+    Parameters
+    ----------
+    m : int
+        Number of atoms, ``>= 1``.
+    s : int
+        Support size, ``1 <= s <= m``.
+
+    Returns
+    -------
+    (q1, q2, q3) : tuple of float
+        ``q1 = s/m``, ``q2 = s(s−1)/(m(m−1))``, ``q3 = s(s−1)(s−2)/(m(m−1)(m−2))`` (0 where
+        ``m`` is too small).
+    """
     m = check_int(m, "m", low=1)
     s = check_int(s, "s", low=1, high=m)
     q1 = s / m
