@@ -47,9 +47,20 @@ from .metrics import (
     match_columns,
     support_recovery_rate,
 )
-from .models import MixtureOfGaussians, NonnegativeSparseCoding, Sample, SparseCoding
+from .models import (
+    MixtureOfGaussians,
+    NonnegativeSparseCoding,
+    Sample,
+    SparseCoding,
+)
 from .style import set_house_style
-from .training import TrainingDivergedError, TrainingResult, descend, step_size_rule, train
+from .training import (
+    TrainingDivergedError,
+    TrainingResult,
+    descend,
+    step_size_rule,
+    train,
+)
 
 __all__ = [
     "Activation",
@@ -93,4 +104,32 @@ __all__ = [
     "theory",
     "train",
     "train_neural",
+]
+
+from .initialisation import (
+    SpectralInit,
+    farthest_point_seeds,
+    mixture_init,
+    spectral_init,
+)
+from .refit import (
+    encoder_supports,
+    least_squares_codes,
+    mod_step,
+    normalize_columns,
+    refit,
+    reseed_unused,
+)
+
+__all__ += [
+    "SpectralInit",
+    "encoder_supports",
+    "farthest_point_seeds",
+    "least_squares_codes",
+    "mixture_init",
+    "mod_step",
+    "normalize_columns",
+    "refit",
+    "reseed_unused",
+    "spectral_init",
 ]

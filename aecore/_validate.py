@@ -11,6 +11,7 @@ import numbers
 import numpy as np
 
 __all__ = [
+    "as_array",
     "as_matrix",
     "as_unit_matrix",
     "check_bool",
@@ -19,10 +20,15 @@ __all__ = [
     "check_int",
     "check_real",
     "check_unit_columns",
+    "input_eps",
 ]
 
 
 def _as_float_array(value: object, name: str) -> np.ndarray:
+    if value is None:
+        raise ValueError(f"{name} must be a real number or array of real numbers; got None.")
+    if isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be a real number or array of real numbers, not a bool; got {value!r}.")
     try:
         raw = np.asarray(value)
         kind = raw.dtype.kind
@@ -57,6 +63,27 @@ def as_matrix(value: object, name: str, shape: tuple[int | None, int | None] = (
                 f"{name} must have shape {tuple('any' if s is None else s for s in shape)}; "
                 f"got {array.shape} (axis {axis} is {got}, expected {want})."
             )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {array.shape}.")
+    return array
+
+
+def as_array(value: object, name: str, *, max_ndim: int | None = None) -> np.ndarray:
+    """Return ``value`` as a finite, non-empty float array of any shape (at most ``max_ndim`` axes).
+
+    Parameters
+    ----------
+    value : array_like
+        A real number or an array of real numbers.
+    name : str
+        Argument name used in error messages.
+    max_ndim : int, optional
+        Largest number of axes accepted (``0``: a scalar, ``1``: a scalar or a vector).
+    """
+    array = _as_float_array(value, name)
+    if max_ndim is not None and array.ndim > max_ndim:
+        kind = "a scalar" if max_ndim == 0 else "a scalar or a 1-D array" if max_ndim == 1 else f"at most {max_ndim}-D"
+        raise ValueError(f"{name} must be {kind}; got shape {array.shape}.")
     if array.size == 0:
         raise ValueError(f"{name} must not be empty; got shape {array.shape}.")
     return array
@@ -123,14 +150,27 @@ def as_unit_matrix(value: object, name: str, shape: tuple[int | None, int | None
     """:func:`as_matrix`, then :func:`check_unit_columns` with a tolerance set by the input's precision.
 
     A float32 dictionary normalised in float32 has column norms off by about ``√n·eps32``; the
-    tolerance is ``max(1e-8, 10·√n·eps)`` with ``eps`` of the input's floating dtype (float64 for
-    integers and lists of Python floats).
+    tolerance is ``max(1e-8, 10·√n·eps)`` with ``eps`` from :func:`input_eps` (float32's for a
+    float32 input, and for float64 values that are all exactly float32 numbers, e.g. a float32
+    dictionary stored by a model, or ``A32.tolist()``; float64's otherwise).
     """
-    raw = value if isinstance(value, np.ndarray) else np.asarray(value) if not isinstance(value, str) else None
     A = as_matrix(value, name, shape)
-    dtype = raw.dtype if raw is not None and raw.dtype.kind == "f" else np.dtype(float)
-    atol = max(1e-8, 10.0 * np.sqrt(A.shape[0]) * float(np.finfo(dtype).eps))
+    atol = max(1e-8, 10.0 * np.sqrt(A.shape[0]) * input_eps(value, A))
     return check_unit_columns(A, name, atol=atol)
+
+
+def input_eps(value: object, array: np.ndarray) -> float:
+    """Machine epsilon of the precision ``value`` was computed in (``array``: it as float64).
+
+    float32's epsilon when ``value`` is a float32 (or lower precision) array or when every entry of
+    ``array`` is exactly a float32 number; float64's epsilon otherwise.
+    """
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and dtype.kind == "f" and dtype.itemsize < 8:
+        return float(np.finfo(dtype).eps)
+    if np.array_equal(array, array.astype(np.float32)):
+        return float(np.finfo(np.float32).eps)
+    return float(np.finfo(float).eps)
 
 
 def check_generator(rng: object) -> np.random.Generator:

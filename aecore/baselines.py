@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_matrix, as_unit_matrix, check_int, check_real
+from ._validate import as_matrix, as_unit_matrix, check_bool, check_int, check_real
 from .autoencoder import HardThreshold
 from .codes import CodeBatch, CodeStream, GradientMoments, _hidden, _kx_active
 from .dictionaries import tangential_component
@@ -179,6 +179,8 @@ def train_neural(
     """
     threshold = check_real(threshold, "threshold", low=0.0)
     A0 = as_matrix(A0, "A0")
+    if check_bool(normalize, "normalize") and np.any(np.linalg.norm(A0, axis=0) == 0):
+        raise ValueError("A0 has a zero column, which cannot be normalised; start from non-zero columns.")
     draw, _, truth = data_source(data, *A0.shape, batch_size, rng)
     if A_star is not None and truth is not None:
         raise ValueError("A_star is taken from data when data is a model or codes; omit it.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from ._validate import as_matrix, check_real
+from ._validate import as_matrix, check_bool, check_real
 
 __all__ = [
     "align_columns",
@@ -54,6 +54,7 @@ def match_columns(W: np.ndarray, A_star: np.ndarray, *, signed: bool = True) -> 
         (all ones when ``signed`` is false).
     """
     W, A_star = _pair(W, A_star)
+    signed = check_bool(signed, "signed")
     cosines = (A_star / np.linalg.norm(A_star, axis=0)).T @ (W / np.linalg.norm(W, axis=0))
     score = np.abs(cosines) if signed else cosines
     rows, perm = linear_sum_assignment(-score)
@@ -79,6 +80,7 @@ def align_columns(W: np.ndarray, A_star: np.ndarray, *, signed: bool = True) -> 
     (n, m) ndarray
         ``W[:, π] · diag(signs)`` for the matching of :func:`match_columns`.
     """
+    W, A_star = _pair(W, A_star)
     perm, signs = match_columns(W, A_star, signed=signed)
     return W[:, perm] * signs
 
@@ -100,6 +102,8 @@ def column_errors(W: np.ndarray, A_star: np.ndarray, *, match: bool = True, sign
     errors : (m,) ndarray
     """
     W, A_star = _pair(W, A_star)
+    match = check_bool(match, "match")
+    signed = check_bool(signed, "signed")
     if match:
         W = align_columns(W, A_star, signed=signed)
     return np.linalg.norm(W - A_star, axis=0)
@@ -124,6 +128,7 @@ def is_delta_close(W: np.ndarray, A_star: np.ndarray, delta: float, *, signed: b
     bool
     """
     delta = check_real(delta, "delta", low=0.0)
+    signed = check_bool(signed, "signed")
     return bool(np.max(column_errors(W, A_star, signed=signed)) <= delta)
 
 
@@ -149,6 +154,7 @@ def is_near(W: np.ndarray, A_star: np.ndarray, delta: float, xi: float, *, signe
     """
     delta = check_real(delta, "delta", low=0.0)
     xi = check_real(xi, "xi", low=0.0)
+    signed = check_bool(signed, "signed")
     W, A_star = _pair(W, A_star)
     aligned = align_columns(W, A_star, signed=signed)
     close = np.max(np.linalg.norm(aligned - A_star, axis=0)) <= delta
@@ -174,5 +180,6 @@ def support_recovery_rate(X_hat: np.ndarray, X_star: np.ndarray, *, signed: bool
     """
     X_star = as_matrix(X_star, "X_star")
     X_hat = as_matrix(X_hat, "X_hat", X_star.shape)
+    signed = check_bool(signed, "signed")
     same = np.sign(X_hat) == np.sign(X_star) if signed else (X_hat != 0) == (X_star != 0)
     return float(np.mean(np.all(same, axis=0)))

@@ -25,6 +25,7 @@ from ._validate import (
     check_generator,
     check_int,
     check_real,
+    input_eps,
 )
 
 __all__ = ["MixtureOfGaussians", "NonnegativeSparseCoding", "Sample", "SparseCoding"]
@@ -91,8 +92,12 @@ class MixtureOfGaussians:
         A_star = _check_dictionary(self.A_star)
         m = A_star.shape[1]
         weights = np.full(m, 1.0 / m) if self.weights is None else as_vector(self.weights, "weights", m)
-        if np.any(weights < 0) or not np.isclose(weights.sum(), 1.0, rtol=0, atol=1e-10):
+        # float32 weights normalised in float32 sum to 1 only up to about m·eps32
+        atol = max(1e-10, 10.0 * m * input_eps(self.weights, weights))
+        if np.any(weights < 0) or not np.isclose(weights.sum(), 1.0, rtol=0, atol=atol):
             raise ValueError(f"weights must be non-negative and sum to 1; got sum {weights.sum():.6g}.")
+        if abs(weights.sum() - 1.0) > 1e-10:  # within the input's precision: renormalise for the sampler
+            weights = weights / weights.sum()
         object.__setattr__(self, "A_star", A_star)
         object.__setattr__(self, "weights", weights)
         object.__setattr__(self, "noise_std", check_real(self.noise_std, "noise_std", low=0.0))

@@ -296,3 +296,56 @@ def test_contraction_factor_refuses_a_unit_that_does_not_fire():
         mixture.contraction_factor(0.4, -0.5, np.full(4, 0.25), step_size=1.0)
     with pytest.raises(ValueError, match="does not fire"):
         mixture.trajectory(1.2, -0.5, np.full(4, 0.25), step_size=1.0, n_steps=3)
+
+
+# --------------------------------------------------------------------------- every term seen (issue 8, item 7)
+
+
+def test_fixed_sample_floor_noise_coefficient_by_top_eigenvector():
+    """The factor σ²(1 + σ²) of the fixed-sample floor, at σ = 0.5 where its σ⁴ part is a fifth of it.
+
+    Descent on one fixed sample of one class stops at the top eigenvector of ``(1/N) Σ y yᵀ``
+    (:func:`aecore.theory.mixture.fixed_sample_floor`); its mean squared distance to ``A*_i`` over
+    400 independent samples is compared with the floor². A factor ``(1 + 2σ²)`` or ``1`` would be
+    off by ±20 %; the tolerance is 8 % (Monte-Carlo standard error about 2.5 %).
+    """
+    rng = np.random.default_rng(31)
+    n, N, sigma, trials = 10, 400, 0.5, 400
+    a = np.zeros(n)
+    a[0] = 1.0
+    Y = a[None, :, None] + sigma * rng.standard_normal((trials, n, N))
+    v = np.linalg.eigh(Y @ Y.transpose(0, 2, 1) / N)[1][:, :, -1]
+    v *= np.sign(v[:, :1])
+    measured = np.mean(np.sum((v - a) ** 2, axis=1))
+    predicted = mixture.fixed_sample_floor(1.0, sigma, n, n_samples=N)[0] ** 2
+    assert measured == pytest.approx(predicted, rel=0.08)
+
+
+def test_correlation_constants_are_attained():
+    """The constants are tight, not only valid: a larger α or β breaks the inequality.
+
+    With ``split = 1`` and every column at distance exactly ``δ`` (``a_i = 1 − δ²/2``), the
+    tangential correlation equals ``α‖d‖²``; with ``split = 0`` it equals ``β‖g^⊤‖²/a_i``, which
+    tends to ``β‖g^⊤‖²`` as the distance shrinks. Loosening either constant by 1 % fails here.
+    """
+    rng = np.random.default_rng(19)
+    A, p, _, _ = _setting(19)
+    delta = 0.5
+
+    def tangential_terms(radius):
+        W = ae.perturb_dictionary(A, radius, rng)
+        g = mixture.expected_gradient(W, A, -0.3, p)
+        g_t = g - W * np.sum(W * g, axis=0)
+        d = W - A
+        return np.sum(g_t * d, axis=0), np.sum(d * d, axis=0), np.sum(g_t * g_t, axis=0)
+
+    alpha, beta = mixture.correlation_constants(p, delta, split=1.0)
+    lhs, dd, gg = tangential_terms(delta)
+    np.testing.assert_allclose(lhs, alpha * dd, rtol=1e-10)
+    assert np.all(lhs < 1.01 * alpha * dd)
+    np.testing.assert_array_equal(beta, 0.0)
+    alpha, beta = mixture.correlation_constants(p, delta, split=0.0)
+    lhs, dd, gg = tangential_terms(1e-3)
+    np.testing.assert_allclose(lhs, beta * gg, rtol=1e-5)
+    assert np.all(lhs < 1.01 * beta * gg)
+    np.testing.assert_array_equal(alpha, 0.0)

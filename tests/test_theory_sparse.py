@@ -380,3 +380,89 @@ def test_tangential_component():
     np.testing.assert_allclose(np.sum(T * W, axis=0), 0.0, atol=1e-14)
     with pytest.raises(ValueError, match="zero column"):
         ae.tangential_component(G, np.zeros_like(W))
+
+
+# --------------------------------------------------------------------------- consistency bound
+
+
+def _misfire_by_enumeration(W, A, s, threshold=0.5):
+    """Exact P[unit i misfires] and P[not consistent] over every support and sign pattern."""
+    m = A.shape[1]
+    C = W.T @ A
+    per_unit, total, count = np.zeros(m), 0.0, 0
+    for S in itertools.combinations(range(m), s):
+        for signs in itertools.product((-1.0, 1.0), repeat=s):
+            x = np.zeros(m)
+            x[list(S)] = signs
+            u = C @ x
+            bad = np.where(x != 0, x * u < threshold, np.abs(u) >= threshold)
+            per_unit += bad
+            total += bad.any()
+            count += 1
+    return per_unit / count, total / count
+
+
+@pytest.mark.parametrize(("s", "delta"), [(1, 0.3), (2, 0.3), (3, 0.6)])
+def test_consistency_failure_bound_bounds_exact_enumeration(s, delta):
+    rng = np.random.default_rng(11 + s)
+    A = ae.random_dictionary(8, 9, rng)
+    W = ae.perturb_dictionary(A, delta, rng)
+    bound = sparse.consistency_failure_bound(W, A, s)
+    exact_units, exact_total = _misfire_by_enumeration(W, A, s)
+    assert bound.shape == (9,) and np.all((bound >= 0) & (bound <= 1))
+    assert np.all(bound >= exact_units - 1e-12)  # a bound, unit by unit
+    assert bound.sum() >= exact_total  # and, by the union bound, for the whole layer
+    assert np.any(exact_units > 0)  # the instance has misfires, so the comparison is not empty
+
+
+def test_consistency_failure_bound_matches_gaussian_rate_for_random_dictionary():
+    # For a random dictionary the row mgf is close to exp(t²/(2n)), so the bound is close to
+    # 2m exp(−n/(8s)) (the Gaussian-proxy rule); a proxy twice too large would give 2m exp(−n/(16s)).
+    n, m, s = 128, 256, 2
+    A = ae.random_dictionary(n, m, np.random.default_rng(3))
+    total = sparse.consistency_failure_bound(A, A, s).sum()
+    rule = 2 * m * np.exp(-n / (8 * s))
+    assert 0.5 * rule < total < 2 * rule
+    assert total < 2 * m * np.exp(-n / (16 * s)) / 10
+
+
+def test_consistency_failure_bound_validation():
+    A = ae.random_dictionary(8, 9, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="threshold"):
+        sparse.consistency_failure_bound(A, A, 2, threshold=1.5)
+    with pytest.raises(ValueError, match="s"):
+        sparse.consistency_failure_bound(A, A, 10)
+    with pytest.raises(ValueError, match="2 columns"):
+        sparse.consistency_failure_bound(A[:, :1], A[:, :1], 1)
+    with pytest.raises(ValueError):
+        sparse.consistency_failure_bound(A[:, :5], A, 2)
+
+
+def test_consistency_failure_bound_several_sizes_at_once():
+    rng = np.random.default_rng(4)
+    A = ae.random_dictionary(16, 24, rng)
+    W = ae.perturb_dictionary(A, 0.2, rng)
+    several = sparse.consistency_failure_bound(W, A, [1, 3])
+    assert several.shape == (2, 24)
+    np.testing.assert_array_equal(several[1], sparse.consistency_failure_bound(W, A, 3))
+    with pytest.raises(ValueError, match="non-empty"):
+        sparse.consistency_failure_bound(W, A, [])
+
+
+# --------------------------------------------------------------------------- every term seen (issue 8, item 7)
+
+
+def test_code_consistency_rejects_a_unit_firing_with_the_wrong_sign():
+    """Consistency needs the right signs: with one column of ``W`` flipped, exactly the samples whose
+    support contains that atom fail (all units fire on their support with ``|u| = 1``, so only the sign
+    test can reject them); a count without the sign test would return 1."""
+    A = np.eye(12)
+    batch = ae.sample_code_batch(ae.SparseCoding(A, 3), 400, np.random.default_rng(47))
+    W = A.copy()
+    W[:, 4] *= -1.0
+    expected = np.mean(~np.any(batch.support == 4, axis=1))
+    assert 0.6 < expected < 0.9
+    assert ae.code_consistency(W, batch) == expected
+    assert ae.code_consistency(A, batch) == 1.0
+    X_hat = ae.HardThreshold(0.5)(W.T @ batch.Y)
+    assert ae.code_consistency(W, batch) == ae.support_recovery_rate(X_hat, batch.X)

@@ -209,3 +209,56 @@ def test_valid_edge_values_are_accepted():
     assert ae.random_dictionary(np.int64(3), np.int32(2), rng).shape == (3, 2)
     assert ae.train(_A, 0.0, _Y, _RELU, step_size=np.float32(0.1), n_steps=np.int64(1)).loss.shape == (1,)
     assert ae.encode(_A.astype(np.float32), 0, _Y.astype(int), _RELU).dtype == float
+
+
+# ------------------------------------------------------------- issue 8, item 4: the reported calls
+
+
+def _issue8_cases():
+    from aecore.theory import mixture, nonnegative, sparse
+
+    A8 = ae.random_dictionary(8, 12, np.random.default_rng(3))
+    p = np.full(12, 1 / 12)
+    return [
+        ("hoeffding-m-half", lambda: sparse.hoeffding_sparsity(64, 0.5), ValueError, r"^m must be at least 1"),
+        ("hoeffding-n-negative", lambda: sparse.hoeffding_sparsity(-64, 128), ValueError, r"^n must be positive"),
+        ("consistency-n-none", lambda: sparse.firing_probability(None, 128, 4), ValueError, r"^n must be"),
+        ("consistency-refined-str", lambda: sparse.firing_probability(64, 128, 4, refined="no"), TypeError, r"^refined"),
+        ("floor-second-moment-nan", lambda: sparse.fixed_sample_floor(0.1, 0.2, np.nan, n_samples=10), ValueError, r"^second_moment"),
+        ("angle-map-nan", lambda: sparse.angle_map(np.nan, 2, 12, step_size=1.0), ValueError, r"^theta"),
+        ("mixture-weights-str", lambda: mixture.correlation_constants("0.5", 0.3), ValueError, r"^weights"),
+        ("mixture-bias-complex", lambda: mixture.contraction_factor(0.9, 0.1 + 1j, p, step_size=1.0), ValueError, r"^bias"),
+        ("mixture-weights-empty", lambda: mixture.fixed_sample_floor([], 0.1, 8, n_samples=10), ValueError, r"^weights must not be empty"),
+        ("mixture-gradient-non-unit", lambda: mixture.expected_gradient(A8, 2 * A8, 0.0, p), ValueError, r"^A_star must have unit-norm"),
+        ("match-str", lambda: ae.column_errors(A8, A8, match="False"), TypeError, r"^match must be True or False"),
+        ("sparse-trajectory-W0", lambda: sparse.trajectory(A8[:, :1], A8, 2, step_size=1.0, n_steps=2), ValueError, r"^W0 must have shape"),
+        ("nonneg-trajectory-W0", lambda: nonnegative.trajectory(2 * A8, A8, -0.3, 2, 1.0, 2.0, step_size=1.0, n_steps=2), ValueError, r"^W0 must have unit-norm"),
+        ("train-neural-A0", lambda: ae.train_neural(0 * A8, A8 @ np.ones((12, 3)), step_size=1.0, n_steps=1), ValueError, r"^A0 has a zero column"),
+        ("bias-bool", lambda: ae.encode(A8, True, A8, ae.ReLU()), ValueError, r"^bias must be a real number .*not a bool"),
+    ]
+
+
+@pytest.mark.parametrize("case", _issue8_cases(), ids=lambda c: c[0])
+def test_issue8_reported_calls_raise_naming_the_argument(case):
+    _, call, error, message = case
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_issue8_valid_inputs_no_longer_rejected_or_nan():
+    """Finite answers where NaN was returned, and lists / float32 accepted where they were refused."""
+    from aecore.theory import nonnegative
+
+    assert nonnegative.spurious_energy(np.eye(8), -0.4, 2, 1.0, 1.0, 0.0) == 0.0  # no cross-talk, no noise
+    # bias +0.4: every off-support unit outputs exactly 0.4; on the support 1.4 (C = I, codes 1)
+    assert nonnegative.spurious_energy(np.eye(8), 0.4, 2, 1.0, 1.0, 0.0) == pytest.approx(3 * 0.16 / 1.96)
+    assert nonnegative.firing_probability(np.eye(8), 0.1, 8, 1.0, 1.0) == 1.0  # s = m: nothing can misfire
+    A = ae.random_dictionary(8, 12, np.random.default_rng(4))
+    W = ae.perturb_dictionary(A, 0.3, np.random.default_rng(5))[:, ::-1]
+    np.testing.assert_array_equal(ae.align_columns(W.tolist(), A), ae.align_columns(W, A))
+    A32 = A.astype(np.float32)
+    A32 /= np.linalg.norm(A32, axis=0)
+    batch = ae.sample_code_batch(ae.SparseCoding(A32, 2), 5, np.random.default_rng(6))  # float32, stored as float64
+    assert batch.N == 5
+    weights32 = np.full(12, 1 / 12, dtype=np.float32)
+    assert ae.MixtureOfGaussians(A32, weights32).sample(3, np.random.default_rng(7)).Y.shape == (8, 3)

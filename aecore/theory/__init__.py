@@ -54,7 +54,7 @@ MODELS: tuple[tuple[str, ModuleType], ...] = (
 NO_ANSWER: dict[tuple[str, str], str] = {
     ("sparse", "bias_range"): "the hard threshold at ½ with b = 0 replaces the bias; see firing_probability",
     ("mixture", "population_floor"): "zero: at A* the expected gradient is radial, so the normalised step does not move",
-    ("sparse", "population_floor"): "the systematic term ‖β_i‖ enters fixed_sample_floor and fresh_batch_floor directly",
+    ("sparse", "population_floor"): "the systematic term ‖g_i^⊥(A*)‖ enters fixed_sample_floor and fresh_batch_floor directly",
     ("sparse", "unnormalised_scale"): "the chapter trains only with normalised columns",
     ("sparse", "step_limit"): "the chapter trains only with normalised columns",
 }

@@ -2,8 +2,9 @@
 
 The model is ``y = A*_k + η`` with class ``k`` drawn with probability ``p_k`` and
 ``η ~ N(0, σ_η² I_n)``; the autoencoder is ``x = σ(Wᵀy + b)``, ``ŷ = W x``, trained by
-(column-normalised) gradient descent with step size ``ζ``. Notation: ``a_i = ⟨W_i, A*_i⟩``,
-``κ_i = ζ p_i``, ``c_i = κ_i (a_i + b_i)²``, ``θ_i`` the angle between ``W_i`` and ``A*_i``.
+(column-normalised) gradient descent with step size ``ζ``. Notation (chapters/notation.md):
+``a_i = ⟨W_i, A*_i⟩``, ``γ_i = ζ p_i`` (the effective step), ``Γ_i = γ_i (a_i + b_i)²``,
+``θ_i`` the angle between ``W_i`` and ``A*_i``, ``t_η`` the noise margin, ``ε`` a failure probability.
 
 * :func:`expected_gradient`: ``E[∇_{W_i} ℓ]`` on the exact-firing event; with
   ``‖W_i‖ = 1`` it is ``p_i[(a_i + b_i)² W_i − a_i A*_i]`` (the noise cancels).
@@ -12,7 +13,7 @@ The model is ``y = A*_k + η`` with class ``k`` drawn with probability ``p_k`` a
 * :func:`firing_probability`: the probability of exact firing for a given ``W``
   (units treated as independent).
 * :func:`contraction_factor`, :func:`trajectory`: the exact angle recursion
-  ``tan θ' = ρ tan θ``, ``ρ = (1 − c)/(1 − c + κ)``, of normalised gradient descent on the
+  ``tan θ' = ρ tan θ``, ``ρ = (1 − Γ)/(1 − Γ + γ)``, of normalised gradient descent on the
   expected gradient.
 * :func:`fresh_batch_floor`, :func:`fixed_sample_floor`: the error floors with a
   fresh batch per step and with one fixed sample.
@@ -30,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import log_ndtr, ndtr
 
-from .._validate import as_matrix, as_vector, check_int, check_real
+from .._validate import as_array, as_matrix, as_unit_matrix, as_vector, check_int, check_real
 from ..autoencoder import HardThreshold, ReLU
 from ._scale import scale_polynomial
 
@@ -54,12 +55,7 @@ __all__ = [
 
 
 def _finite_1d(value: object, name: str) -> np.ndarray:
-    array = np.asarray(value, dtype=float)
-    if array.ndim > 1:
-        raise ValueError(f"{name} must be a scalar or a 1-D array; got shape {array.shape}.")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite entries; pass finite values.")
-    return np.atleast_1d(array)
+    return np.atleast_1d(as_array(value, name, max_ndim=1))
 
 
 def _check_weights(p: np.ndarray) -> np.ndarray:
@@ -106,11 +102,12 @@ def expected_gradient(
 
     Assumes that unit ``i`` fires on every sample of class ``i`` and on no other sample
     (so ``σ(u_i) = u_i`` on class ``i`` and ``σ′(u_i) = 0`` elsewhere). With
-    ``s_i = ‖W_i‖²`` and ``a_i = ⟨W_i, A*_i⟩``::
+    ``ν_i = ‖W_i‖²`` and ``a_i = ⟨W_i, A*_i⟩``::
 
-        E g_i = p_i { [(s_i − 2) a_i + (s_i − 1) b_i] A*_i + [(a_i + b_i)² + 2 σ_η² (s_i − 1)] W_i }
+        E g_i = p_i { [(ν_i − 2) a_i + (ν_i − 1) b_i] A*_i + [(a_i + b_i)² + 2 σ_η² (ν_i − 1)] W_i }
 
-    which for unit-norm columns is ``p_i [(a_i + b_i)² W_i − a_i A*_i]``: the noise cancels.
+    which for unit-norm columns is ``p_i [(a_i + b_i)² W_i − a_i A*_i]``: the noise cancels (within the
+    decoder term and within the encoder term, each of which carries ``p_i σ_η² (ν_i − 1) W_i``).
 
     Parameters
     ----------
@@ -130,7 +127,7 @@ def expected_gradient(
     G : (n, m) ndarray
         Column ``i`` is ``E[∇_{W_i} ℓ]``, the gradient of the population loss.
     """
-    A_star = as_matrix(A_star, "A_star")
+    A_star = as_unit_matrix(A_star, "A_star")
     n, m = A_star.shape
     W = as_matrix(W, "W", (n, m))
     p = _weights(weights, m)
@@ -147,7 +144,7 @@ def expected_gradient(
 
 
 def noise_margin(noise_std: float, m: int, failure_prob: float) -> float:
-    """Margin ``t = σ_η √(2 ln(2m/ε))`` with ``P[max_j |W_jᵀη| > t] <= ε``.
+    """Margin ``t_η = σ_η √(2 ln(2m/ε))`` with ``P[max_j |W_jᵀη| > t_η] <= ε``.
 
     Each ``W_jᵀη ~ N(0, σ_η²)`` for a unit-norm column, ``P[|Z| > t] <= 2 exp(−t²/2σ²)``,
     and a union bound over the ``m`` units gives ``ε``.
@@ -164,7 +161,7 @@ def noise_margin(noise_std: float, m: int, failure_prob: float) -> float:
     Returns
     -------
     float
-        The margin ``t``.
+        The margin ``t_η``.
     """
     sigma = check_real(noise_std, "noise_std", low=0.0)
     m = check_int(m, "m", low=1)
@@ -185,9 +182,9 @@ def bias_range(mu: float, n: int, delta: float, margin: float) -> tuple[float, f
 
     Unit ``i`` fires on class ``i`` if ``a_i + W_iᵀη + b > 0`` with ``a_i >= 1 − δ²/2``,
     and stays silent on class ``k ≠ i`` if ``⟨W_i, A*_k⟩ + W_iᵀη + b <= 0`` with
-    ``|⟨W_i, A*_k⟩| <= μ/√n + δ``. With ``|W_jᵀη| <= t`` for all units this holds for
+    ``|⟨W_i, A*_k⟩| <= μ/√n + δ``. With ``|W_jᵀη| <= t_η`` for all units this holds for
 
-        −(1 − δ²/2) + t < b < −(μ/√n + δ) − t.
+        −(1 − δ²/2) + t_η < b < −(μ/√n + δ) − t_η.
 
     Parameters
     ----------
@@ -198,13 +195,13 @@ def bias_range(mu: float, n: int, delta: float, margin: float) -> tuple[float, f
     delta : float
         Closeness ``δ`` in ``[0, √2)``: ``‖W_i − A*_i‖ <= δ``, unit-norm columns.
     margin : float
-        Noise margin ``t >= 0`` (see :func:`noise_margin`).
+        Noise margin ``t_η >= 0`` (see :func:`noise_margin`).
 
     Returns
     -------
     (low, high) : tuple of float
         The interval; it is empty when ``low >= high``, i.e. unless
-        ``1 − δ²/2 − δ − μ/√n > 2t``.
+        ``1 − δ²/2 − δ − μ/√n > 2 t_η``.
     """
     cross, own, t = _check_interval_args(mu, n, delta, margin)
     return float(-own + t), float(-cross - t)
@@ -214,9 +211,9 @@ def threshold_range(mu: float, n: int, delta: float, margin: float) -> tuple[flo
     """Sufficient interval of the hard threshold ``λ`` (with ``b = 0``) for exact firing.
 
     Unit ``i`` fires on class ``i`` if ``|a_i + W_iᵀη| >= λ`` and stays silent on class
-    ``k ≠ i`` if ``|⟨W_i, A*_k⟩ + W_iᵀη| < λ``; with ``|W_jᵀη| <= t`` this holds for
+    ``k ≠ i`` if ``|⟨W_i, A*_k⟩ + W_iᵀη| < λ``; with ``|W_jᵀη| <= t_η`` this holds for
 
-        μ/√n + δ + t < λ <= 1 − δ²/2 − t.
+        μ/√n + δ + t_η < λ <= 1 − δ²/2 − t_η.
 
     Parameters are those of :func:`bias_range`.
 
@@ -249,7 +246,7 @@ def firing_probability(
     W : (n, m) ndarray
         Weights (non-zero columns).
     A_star : (n, m) ndarray
-        Centres.
+        Centres (unit-norm columns).
     bias : float or (m,) ndarray
         Bias ``b``.
     weights : (m,) ndarray
@@ -264,7 +261,7 @@ def firing_probability(
     float
         In ``[0, 1]``.
     """
-    A_star = as_matrix(A_star, "A_star")
+    A_star = as_unit_matrix(A_star, "A_star")
     n, m = A_star.shape
     W = as_matrix(W, "W", (n, m))
     p = _weights(weights, m)
@@ -299,12 +296,12 @@ def contraction_factor(
 
     With the expected gradient ``g_i = p_i[(a_i + b_i)² W_i − a_i A*_i]`` and
     ``W_i = cos θ A*_i + sin θ v`` (``v ⊥ A*_i``, unit), the step ``W_i − ζ g_i`` is
-    ``((1 − c) + κ) cos θ A*_i + (1 − c) sin θ v`` with ``κ = ζ p_i`` and
-    ``c = κ (cos θ + b_i)²``, so
+    ``((1 − Γ) + γ) cos θ A*_i + (1 − Γ) sin θ v`` with ``γ = ζ p_i`` and
+    ``Γ = γ (cos θ + b_i)²``, so
 
-        ρ = (1 − c) / (1 − c + κ).
+        ρ = (1 − Γ) / (1 − Γ + γ).
 
-    ``|ρ| < 1`` whenever ``0 <= c < 1 + κ/2``; ``ρ`` decreases as ``θ`` decreases
+    ``|ρ| < 1`` whenever ``0 <= Γ < 1 + γ/2``; ``ρ`` decreases as ``θ`` decreases
     (when ``cos θ + b_i > 0``), so its value at ``cos θ = 1 − δ²/2`` bounds every later step.
 
     Parameters
@@ -321,14 +318,14 @@ def contraction_factor(
     Returns
     -------
     rho : (m,) ndarray
-        Signed factor (negative when ``c > 1``: the perpendicular part flips sign).
+        Signed factor (negative when ``Γ > 1``: the perpendicular part flips sign).
 
     Raises
     ------
     ValueError
         If ``cos θ_i + b_i <= 0`` (unit ``i`` does not fire on its own class, so the
         formula's gradient does not apply: the column does not move), or if
-        ``1 − c + κ <= 0`` (the step overshoots past ``−A*_i``).
+        ``1 − Γ + γ <= 0`` (the step overshoots past ``−A*_i``).
     """
     zeta = check_real(step_size, "step_size", low=0.0, low_open=True)
     p, b, a = _per_column(weights=weights, bias=bias, cos_angle=cos_angle)
@@ -345,7 +342,7 @@ def contraction_factor(
     denominator = 1.0 - c + kappa
     if np.any(denominator <= 0):
         raise ValueError(
-            f"step_size is too large: 1 − c + ζp_i = {denominator.min():.3g} <= 0 for some column; reduce step_size."
+            f"step_size is too large: 1 − Γ_i + γ_i = {denominator.min():.3g} <= 0 (γ_i = ζ p_i) for some column; reduce step_size."
         )
     return (1.0 - c) / denominator
 
@@ -382,6 +379,7 @@ def trajectory(
     _check_weights(p)
     m = p.shape[0]
     n_steps = check_int(n_steps, "n_steps", low=0)
+    step_size = check_real(step_size, "step_size", low=0.0, low_open=True)
     theta = 2.0 * np.arcsin(e / 2.0)
     out = np.empty((n_steps + 1, m))
     out[0] = e
@@ -401,15 +399,15 @@ def fresh_batch_floor(
     """RMS column error at stationarity when every step draws a fresh batch of ``N`` samples.
 
     Linearising at ``W_i = A*_i``, the perpendicular error obeys
-    ``e' = ρ e − ζ ξ/(1 − c + κ)`` with ``ρ`` the asymptotic contraction factor,
-    ``c = κ(1 + b_i)²`` and ``ξ`` the perpendicular gradient noise,
-    ``E‖ξ‖² = σ_η²(1 + σ_η²)(n − 1) p_i / N``. Its stationary RMS is
+    ``e' = ρ e − ζ ω_i/(1 − Γ + γ)`` with ``ρ`` the asymptotic contraction factor,
+    ``γ = ζ p_i``, ``Γ = γ(1 + b_i)²`` and ``ω_i`` the perpendicular gradient noise,
+    ``E‖ω_i‖² = σ_η²(1 + σ_η²)(n − 1) p_i / N``. Its stationary RMS is
 
-        ζ σ_η √((1 + σ_η²)(n − 1) p_i / N) / ((1 − c + κ) √(1 − ρ²)),
+        ζ σ_η √((1 + σ_η²)(n − 1) p_i / N) / ((1 − Γ + γ) √(1 − ρ²)),
 
-    which for ``b = 0`` is ``σ_η √((1 + σ_η²)(n − 1)/(N p_i)) · √(κ/(2 − κ))``. In general it is
-    :func:`fixed_sample_floor` times ``√(κ/(2(1 − c) + κ))``: the iteration averages over
-    ``1 + 2(1 − c)/κ`` batches.
+    which for ``b = 0`` is ``σ_η √((1 + σ_η²)(n − 1)/(N p_i)) · √(γ/(2 − γ))``. In general it is
+    :func:`fixed_sample_floor` times ``√(γ/(2(1 − Γ) + γ))``: the iteration averages over
+    ``1 + 2(1 − Γ)/γ`` batches.
 
     Parameters
     ----------
@@ -507,10 +505,10 @@ def unnormalised_scale(bias: float, noise_std: float = 0.0) -> float:
 
 
 def step_limit(bias: float, noise_std: float = 0.0) -> float:
-    """Largest ``κ = ζ p_i`` for which plain gradient descent on the scale converges to ``c*``.
+    """Largest effective step ``γ = ζ p_i`` for which plain gradient descent on the scale converges to ``c*``.
 
-    The scale obeys ``c' = c − κ h(c)``; the fixed point ``c*`` is stable iff
-    ``|1 − κ h′(c*)| < 1``, i.e. ``κ < 2/h′(c*)``; noise-free ``h′(c*) = b² + 4``.
+    The scale obeys ``c' = c − γ h(c)``; the fixed point ``c*`` is stable iff
+    ``|1 − γ h′(c*)| < 1``, i.e. ``γ < 2/h′(c*)``; noise-free ``h′(c*) = b² + 4``.
 
     Parameters
     ----------
@@ -535,11 +533,11 @@ def step_limit(bias: float, noise_std: float = 0.0) -> float:
 def correlation_constants(
     weights: np.ndarray, delta: float, split: float = 0.5
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Constants of ``⟨g_i^⊤, W_i − A*_i⟩ >= α_i ‖W_i − A*_i‖² + β_i ‖g_i^⊤‖²`` on the δ-ball.
+    """Constants of ``⟨g_i^⊥, W_i − A*_i⟩ >= α_i ‖W_i − A*_i‖² + β_i ‖g_i^⊥‖²`` on the δ-ball.
 
-    ``g_i^⊤ = (I − W_i W_iᵀ) g_i = −p_i a_i (A*_i − a_i W_i)`` is the part of the expected
+    ``g_i^⊥ = (I − W_i W_iᵀ) g_i = −p_i a_i (A*_i − a_i W_i)`` is the part of the expected
     gradient that normalisation keeps (it does not depend on ``b``). With ``d = W_i − A*_i``
-    and unit-norm ``W_i``: ``⟨g^⊤, d⟩ = p_i a_i (1 + a_i)‖d‖²/2 = ‖g^⊤‖²/(p_i a_i)``; giving a
+    and unit-norm ``W_i``: ``⟨g^⊥, d⟩ = p_i a_i (1 + a_i)‖d‖²/2 = ‖g^⊥‖²/(p_i a_i)``; giving a
     fraction ``split`` to each side and using ``1 − δ²/2 <= a_i <= 1``::
 
         α_i = split · p_i a_min (1 + a_min) / 2,    β_i = (1 − split) / p_i,    a_min = 1 − δ²/2.

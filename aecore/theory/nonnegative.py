@@ -5,8 +5,9 @@ non-zeros i.i.d. on ``[a₁, a₂]``, ``0 < a₁ <= a₂``, moments ``κ₁ = E[
 ``κ₂ = E[x*_i² | i ∈ S]``) and ``η ~ N(0, σ_η² I)``. The autoencoder is
 ``x = ReLU(Wᵀy + b)``, ``ŷ = W x`` with unit-norm columns ``W_i``, trained by
 column-normalised gradient descent with step size ``ζ``. Notation: ``p = s/m``,
-``w = (s − 1)/(m − 1) = P[j ∈ S | i ∈ S]``, ``λ_i = ⟨W_i, A*_i⟩`` and the cross-talk
-matrix ``C = WᵀA*`` (``C_ii = λ_i``).
+``π = w = (s − 1)/(m − 1) = P[j ∈ S | i ∈ S]`` (``w`` in the code), the signal
+coefficient ``a_i = ⟨W_i, A*_i⟩`` (``lam`` in the code) and the cross-talk matrix
+``C = WᵀA*`` (``C_ii = a_i``).
 
 Which units fire (Chapter 5, "cross-talk")
     * :func:`code_moments`: ``κ₁, κ₂`` of the uniform non-zeros.
@@ -50,9 +51,11 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from .._validate import (
+    as_array,
     as_matrix,
     as_unit_matrix,
     as_vector,
+    check_bool,
     check_int,
     check_real,
 )
@@ -103,9 +106,9 @@ def _cross_talk_matrix(C: object) -> np.ndarray:
     return C
 
 
-def _unit_pair(W: object, A_star: object) -> tuple[np.ndarray, np.ndarray]:
+def _unit_pair(W: object, A_star: object, name: str = "W") -> tuple[np.ndarray, np.ndarray]:
     A_star = as_unit_matrix(A_star, "A_star")
-    W = as_unit_matrix(W, "W", A_star.shape)
+    W = as_unit_matrix(W, name, A_star.shape)
     if A_star.shape[1] < 2:
         raise ValueError(f"A_star must have at least 2 columns; got {A_star.shape[1]}.")
     return W, A_star
@@ -137,11 +140,11 @@ class CrossTalkMoments(NamedTuple):
     Attributes
     ----------
     lam : ndarray
-        ``λ_i = C_ii``, the weight of unit ``i``'s own code entry.
+        ``a_i = C_ii``, the weight of unit ``i``'s own code entry.
     off_mean, off_std : ndarray
         Mean and standard deviation of ``W_iᵀy`` given ``i ∉ S``.
     on_mean, on_std : ndarray
-        Mean and standard deviation of ``W_iᵀy − λ_i x*_i`` given ``i ∈ S`` (the
+        Mean and standard deviation of ``W_iᵀy − a_i x*_i`` given ``i ∈ S`` (the
         cross-talk of the ``s − 1`` other units, plus noise).
     """
 
@@ -232,7 +235,7 @@ def bias_range(
 ) -> tuple[float, float]:
     """Sufficient range of the ReLU bias for exact support recovery from a δ-close start.
 
-    With unit-norm columns ``‖W_i − A*_i‖ <= δ``: ``λ_i >= 1 − δ²/2`` and
+    With unit-norm columns ``‖W_i − A*_i‖ <= δ``: ``a_i >= 1 − δ²/2`` and
     ``|C_ij| <= |⟨A*_i, A*_j⟩| + ‖W_i − A*_i‖ <= μ/√n + δ = ν`` for ``j ≠ i``. If
     ``|W_iᵀη| <= t`` for every unit, then for ``i ∈ S``
     ``W_iᵀy >= a₁(1 − δ²/2) − (s − 1) a₂ ν − t`` and for ``i ∉ S``
@@ -284,7 +287,7 @@ def typical_bias_range(
 
     Unit ``i`` stays silent off its support while ``b_i <= −(off_mean_i + k_off off_std_i)``
     and fires on it, even for the smallest code value ``a₁``, while
-    ``b_i > −(λ_i a₁ + on_mean_i − k_on on_std_i)`` (moments from
+    ``b_i > −(a_i a₁ + on_mean_i − k_on on_std_i)`` (moments from
     :func:`cross_talk_moments`).
 
     Parameters
@@ -331,7 +334,7 @@ def _false_fire_from_moments(mom: CrossTalkMoments, b: np.ndarray) -> np.ndarray
 
 
 def _miss_from_moments(mom: CrossTalkMoments, b: np.ndarray, low: float, high: float) -> np.ndarray:
-    """``P[λ_i x + Z + b_i <= 0]`` with ``x ~ U[a₁, a₂]`` and ``Z ~ N(on_mean_i, on_std_i²)``."""
+    """``P[a_i x + Z + b_i <= 0]`` with ``x ~ U[a₁, a₂]`` and ``Z ~ N(on_mean_i, on_std_i²)``."""
     a1, a2 = _code_range(low, high)
     sd = np.maximum(mom.on_std, _TINY)
     alpha = (-b - mom.on_mean) / sd
@@ -340,7 +343,7 @@ def _miss_from_moments(mom: CrossTalkMoments, b: np.ndarray, low: float, high: f
     with np.errstate(divide="ignore", invalid="ignore"):
         averaged = (_normal_cdf_integral(alpha - beta * a1) - _normal_cdf_integral(alpha - beta * a2)) / spread
     smooth = np.where(spread > 1e-9, averaged, ndtr(alpha - beta * (a1 + a2) / 2.0))
-    # no noise and no cross-talk: the fraction of x ∈ [a₁, a₂] with λx + on_mean + b <= 0
+    # no noise and no cross-talk: the fraction of x ∈ [a₁, a₂] with ax + on_mean + b <= 0
     threshold = -(b + mom.on_mean)
     if a2 > a1:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -362,9 +365,9 @@ def unit_error_rates(
     """Per-unit false-firing and miss probabilities, with Gaussian cross-talk.
 
     Off the support ``W_iᵀy ≈ N(off_mean_i, off_std_i²)``, so unit ``i`` fires wrongly
-    with probability ``Φ((b_i + off_mean_i)/off_std_i)``. On it ``W_iᵀy = λ_i x + Z`` with
+    with probability ``Φ((b_i + off_mean_i)/off_std_i)``. On it ``W_iᵀy = a_i x + Z`` with
     ``x ~ U[a₁, a₂]`` and ``Z ≈ N(on_mean_i, on_std_i²)``; averaging
-    ``Φ((−b_i − λ_i x − on_mean_i)/on_std_i)`` over ``x`` gives the miss probability in
+    ``Φ((−b_i − a_i x − on_mean_i)/on_std_i)`` over ``x`` gives the miss probability in
     closed form through ``∫Φ = tΦ(t) + φ(t)``.
 
     Parameters
@@ -419,7 +422,9 @@ def firing_probability(
     false_fire, miss = unit_error_rates(C, bias, s, low, high, noise_std)
     p = s / false_fire.shape[0]
     with np.errstate(divide="ignore"):
-        log_rate = p * np.sum(np.log1p(-miss)) + (1.0 - p) * np.sum(np.log1p(-false_fire))
+        log_rate = p * np.sum(np.log1p(-miss))
+        if p < 1.0:  # with s = m no unit is off its support, and there is no false-firing term
+            log_rate = log_rate + (1.0 - p) * np.sum(np.log1p(-false_fire))
     return float(np.clip(np.exp(log_rate), 0.0, 1.0))
 
 
@@ -436,8 +441,8 @@ def spurious_energy(
 
     Off the support unit ``i`` outputs ``(Z + b_i)⁺`` with ``Z ≈ N(μ, σ²)`` (the off-support
     moments), whose second moment is ``σ²[(1 + t²)Φ(t) + tφ(t)]``, ``t = (b_i + μ)/σ``. On the
-    support it outputs about ``λ_i x + Z′ + b_i``, with second moment
-    ``λ_i²κ₂ + 2λ_iκ₁(b_i + μ′) + (b_i + μ′)² + σ′²`` (misses neglected). The ratio weighs
+    support it outputs about ``a_i x + Z′ + b_i``, with second moment
+    ``a_i²κ₂ + 2a_iκ₁(b_i + μ′) + (b_i + μ′)² + σ′²`` (misses neglected). The ratio weighs
     them by ``1 − p`` and ``p``.
 
     Parameters
@@ -454,8 +459,13 @@ def spurious_energy(
     b = as_vector(bias, "bias", m)
     kappa1, kappa2 = code_moments(low, high)
     sd = np.maximum(mom.off_std, _TINY)
-    z = (b + mom.off_mean) / sd
-    wrong = sd**2 * ((1.0 + z * z) * ndtr(z) + z * np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi))
+    t = b + mom.off_mean
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = t / sd
+        wrong = sd**2 * ((1.0 + z * z) * ndtr(z) + z * np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi))
+        # a (near-)deterministic off-support input overflows z²: the same moment as (sd² + t²)Φ(z) + sd·t·φ(z)
+        sharp = (sd**2 + t * t) * ndtr(z) + sd * t * np.exp(-0.5 * np.minimum(z * z, 1e4)) / np.sqrt(2.0 * np.pi)
+    wrong = np.where(np.isfinite(wrong), wrong, sharp)
     shift = b + mom.on_mean
     right = mom.lam**2 * kappa2 + 2.0 * mom.lam * kappa1 * shift + shift**2 + mom.on_std**2
     p = s / m
@@ -470,14 +480,14 @@ def expected_gradient(
     """Leading-order expected gradient ``E[∇_W ℓ]`` on the exact-firing event (unit-norm columns).
 
     Dropping the cross-talk ``⟨W_i, A*_j⟩``, ``⟨W_i, W_j⟩`` (``j ≠ i``) inside the
-    pre-activations and residual, ``u_i = λ_i x_i + b_i`` and ``W_iᵀr = −b_i``; with
-    ``E_j = A*_j − λ_j W_j`` this gives, for every column ``i``::
+    pre-activations and residual, ``u_i = a_i x_i + b_i`` and ``W_iᵀr = −b_i``; with
+    ``E_j = A*_j − a_j W_j`` this gives, for every column ``i``::
 
-        g_i / p = b_i(2λ_iκ₁ + b_i) W_i − λ_i κ₂ E_i
-                  + w Σ_{j≠i} [ −(λ_iκ₁ + b_i)(κ₁ E_j − b_j W_j) + b_i κ₁ A*_j ]
+        g_i / p = b_i(2a_iκ₁ + b_i) W_i − a_i κ₂ E_i
+                  + w Σ_{j≠i} [ −(a_iκ₁ + b_i)(κ₁ E_j − b_j W_j) + b_i κ₁ A*_j ]
 
     with ``p = s/m`` and ``w = (s − 1)/(m − 1)``. The noise cancels (as for the mixture).
-    With ``s = 1``, ``a₁ = a₂ = 1`` it is the mixture's ``p[(λ + b)² W − λ A*]``.
+    With ``s = 1``, ``a₁ = a₂ = 1`` it is the mixture's ``p[(a + b)² W − a A*]``.
 
     Parameters
     ----------
@@ -560,6 +570,7 @@ def radial_coefficient(
     s = _sparsity(s, m)
     b = as_vector(bias, "bias", m)
     sigma = check_real(noise_std, "noise_std", low=0.0)
+    second_order = check_bool(second_order, "second_order")
     kappa1, kappa2 = code_moments(low, high)
     p, w = s / m, (s - 1) / (m - 1)
     leading = b * (2.0 * kappa1 + b)
@@ -578,18 +589,19 @@ def contraction_factor(
     """Factor ``r`` in ``tan θ' = r tan θ`` for one step of normalised gradient descent.
 
     The own-column part of :func:`expected_gradient`,
-    ``p[ρ W_i − λκ₂(A*_i − λW_i)]`` with ``ρ = b(2λκ₁ + b)``, makes the step
-    ``W_i − ζ g_i = (1 − c) W_i + ζ p λ κ₂ A*_i`` with ``c = ζp(ρ + λ²κ₂)``; in the basis
-    ``(A*_i, ⊥)`` this is ``tan θ' = r tan θ`` with
+    ``p[(q(a) − a²κ₂) W_i − aκ₂(A*_i − aW_i)]`` with ``q(a) = a²κ₂ + 2abκ₁ + b²``
+    (``a = a_i = ⟨W_i, A*_i⟩``), makes the step
+    ``W_i − ζ g_i = (1 − γq(a)) W_i + γ a κ₂ A*_i`` with the effective step ``γ = ζp``; in the
+    basis ``(A*_i, ⊥)`` this is ``tan θ' = r tan θ`` with
 
-        r = (1 − c) / (1 − c + ζ p κ₂).
+        r = (1 − γq(a)) / (1 − γq(a) + γκ₂).
 
-    At ``λ = 1``, ``c = ζ p E[(x*_i + b)² | i ∈ S] = ζp(κ₂ + 2bκ₁ + b²)``.
+    At ``a = 1``, ``γq(1) = ζ p E[(x*_i + b)² | i ∈ S] = ζp(κ₂ + 2bκ₁ + b²)``.
 
     Parameters
     ----------
     cos_angle : float
-        ``λ = cos θ`` in ``(0, 1]``; ``1`` gives the asymptotic rate.
+        ``a = cos θ`` in ``(0, 1]``; ``1`` gives the asymptotic rate.
     bias : float
         Bias ``b``.
     s, m : int
@@ -602,12 +614,12 @@ def contraction_factor(
     Returns
     -------
     float
-        ``r``, in ``[0, 1)`` when ``0 <= c < 1``.
+        ``r``, in ``[0, 1)`` when ``0 <= γq(a) < 1``.
 
     Raises
     ------
     ValueError
-        If ``c >= 1`` (the step overshoots: reduce ``step_size``).
+        If ``γq(a) >= 1`` (the step overshoots: reduce ``step_size``).
     """
     zeta = check_real(step_size, "step_size", low=0.0, low_open=True)
     m = check_int(m, "m", low=1)
@@ -618,7 +630,7 @@ def contraction_factor(
     zp = zeta * s / m
     c = zp * (b * (2.0 * lam * kappa1 + b) + lam**2 * kappa2)
     if c >= 1.0:
-        raise ValueError(f"step_size is too large: c = ζp(ρ + λ²κ₂) = {c:.3g} >= 1; reduce step_size.")
+        raise ValueError(f"step_size is too large: γq(a) = ζp(a²κ₂ + 2abκ₁ + b²) = {c:.3g} >= 1; reduce step_size.")
     return float((1.0 - c) / (1.0 - c + zp * kappa2))
 
 
@@ -660,9 +672,11 @@ def trajectory(
     errors : (n_steps + 1, m) ndarray
         ``‖W_i − A*_i‖`` after each step (row 0: the start).
     """
-    W, A_star = _unit_pair(W0, A_star)
+    W, A_star = _unit_pair(W0, A_star, "W0")
     W = W.copy()
     m = W.shape[1]
+    _sparsity(s, m)
+    code_moments(low, high)
     zeta = check_real(step_size, "step_size", low=0.0, low_open=True)
     n_steps = check_int(n_steps, "n_steps", low=0)
     rule = bias if callable(bias) else None
@@ -835,7 +849,7 @@ def error_curve(
     * the column's own error, iterating ``tan θ' = r(cos θ) tan θ`` from ``δ₀``
       (:func:`contraction_factor`);
     * the sampling error, building up as ``e_stat² (1 − r^{2t})`` towards the floor of
-      :func:`fresh_batch_floor` (``r`` at ``λ = 1``);
+      :func:`fresh_batch_floor` (``r`` at ``a = 1``);
     * the common tilt, building up as ``ε (1 − r_cm^t)`` towards :func:`population_floor`,
       with ``r_cm = (1 − c)/(1 − c + ζp(κ₂ + (s − 1)(κ₁ + b)²))``.
 
@@ -876,14 +890,15 @@ def error_curve(
     c = zp * (kappa2 + 2.0 * b * kappa1 + b * b)
     r = contraction_factor(1.0, b, s, m, low, high, step_size=zeta)
     r_cm = (1.0 - c) / (1.0 - c + zp * (kappa2 + (s - 1) * (kappa1 + b) ** 2))
-    theta, own = 2.0 * np.arcsin(delta0 / 2.0), [delta0]
-    for _ in range(n_steps):
+    t = np.arange(n_steps + 1)  # allocated first: an absurd n_steps fails here, not after a long loop
+    own = np.empty(n_steps + 1)
+    theta, own[0] = 2.0 * np.arcsin(delta0 / 2.0), delta0
+    for k in range(n_steps):
         theta = np.arctan(contraction_factor(np.cos(theta), b, s, m, low, high, step_size=zeta) * np.tan(theta))
-        own.append(2.0 * np.sin(theta / 2.0))
-    t = np.arange(n_steps + 1)
+        own[k + 1] = 2.0 * np.sin(theta / 2.0)
     stat = fresh_batch_floor(b, s, low, high, noise_std, n, m, step_size=zeta, batch_size=batch_size)
     eps = population_floor(A_star, b, s, low, high)
-    return np.sqrt(np.array(own) ** 2 + stat**2 * (1.0 - r ** (2 * t)) + (eps * (1.0 - r_cm**t)) ** 2)
+    return np.sqrt(own**2 + stat**2 * (1.0 - r ** (2 * t)) + (eps * (1.0 - r_cm**t)) ** 2)
 
 
 def bias_drift(bias0: float | np.ndarray, bias_step_size: float, s: int, m: int, n_steps: int) -> np.ndarray:
@@ -913,9 +928,7 @@ def bias_drift(bias0: float | np.ndarray, bias_step_size: float, s: int, m: int,
     m = check_int(m, "m", low=1)
     s = _sparsity(s, m)
     n_steps = check_int(n_steps, "n_steps", low=0)
-    b0 = np.asarray(bias0, dtype=float)
-    if b0.ndim > 1 or not np.all(np.isfinite(b0)):
-        raise ValueError(f"bias0 must be a finite scalar or 1-D array; got shape {b0.shape}.")
+    b0 = as_array(bias0, "bias0", max_ndim=1)
     factor = (1.0 - zeta_b * s / m) ** np.arange(n_steps + 1)
     return factor * b0 if b0.ndim == 0 else factor[:, None] * b0[None, :]
 
@@ -1008,8 +1021,11 @@ class CoherenceBias:
 
     The learner does not know ``A*``, but ``W ≈ A*`` column by column, so it estimates the
     spread of the cross-talk ``C = WᵀA*`` from ``WᵀW`` (see :meth:`moments`: the columns'
-    common direction is removed first, and the unknown remainder ``W_iᵀ(A*_j − W_j)``, of
-    size about ``δ/√n``, adds ``δ²/n``). From these moments it sets, for every unit,
+    common direction is removed first, and ``(m − 1)δ²/n`` is added to the spread as a safety
+    margin: the unknown part ``v_ij = W_iᵀ(A*_j − W_j)`` has mean square about ``δ²/n`` for
+    errors in random directions, but its covariance with ``W_iᵀW_j`` is about ``−δ²/(2n)``,
+    so to this order ``WᵀW`` already has the spread of ``WᵀA*`` and the margin overstates
+    the variance by a relative ``δ²``). From these moments it sets, for every unit,
 
         b_i = −(off_mean_i + k · off_std_i),     k = Φ⁻¹(1 − ε p/(1 − p)),  p = s/m,
 
@@ -1018,7 +1034,9 @@ class CoherenceBias:
     this is the least negative one, which is the point: the error floor grows with ``|b|``.
     Wrong firings sit just above threshold, so even ``ε = 1`` (the default, chosen in
     Chapter 5 from the measured floors) leaves their activation energy small next to the right
-    ones (a few percent at the chapter's sizes; :func:`spurious_energy` predicts it).
+    ones (a few percent at the chapter's sizes; :func:`spurious_energy` predicts it). Small is
+    not negligible: at ``ε = 1`` the expected gradient departs from the consistent-firing
+    lemma of Chapter 5 by more than its accuracy, which there needs ``ε`` of about ``0.1``.
 
     Parameters
     ----------
@@ -1032,8 +1050,9 @@ class CoherenceBias:
         Budget ``ε > 0``: expected wrong firings per right firing of a unit (it must keep
         ``ε p/(1 − p) < 1/2``).
     delta : float
-        A bound ``δ`` in ``[0, √2)`` on the column errors during the run (the start's
-        ``δ₀`` suffices because errors shrink); ``0`` trusts ``WᵀW`` fully.
+        A bound ``δ`` in ``[0, √2)`` on the column errors during the run (an input: pass the
+        start's ``δ₀`` and check along the run that the errors stay below it); ``0`` adds no
+        margin.
 
     Examples
     --------
@@ -1072,7 +1091,8 @@ class CoherenceBias:
     def moments(self, W: np.ndarray) -> CrossTalkMoments:
         """Cross-talk moments estimated from ``W`` alone (the learner does not know ``A*``).
 
-        * Spread: ``S2_i = Σ_{j≠i} (W̃_iᵀW̃_j)² + (m − 1)δ²/n`` with ``W̃ = (I − ûûᵀ)W`` and
+        * Spread: ``S2_i = Σ_{j≠i} (W̃_iᵀW̃_j)² + (m − 1)δ²/n`` (the last term a safety margin,
+          see the class docstring) with ``W̃ = (I − ûûᵀ)W`` and
           ``û = W1/‖W1‖``. When every column is tilted by ``ε`` toward a shared direction,
           ``WᵀW`` gains about ``ε²`` in every entry while ``WᵀA*`` does not; removing ``û``
           first keeps that tilt out of the estimate (otherwise a more negative bias would
@@ -1120,7 +1140,7 @@ class CoherenceBias:
     def miss_rate(self, W: np.ndarray, bias: float | np.ndarray | None = None) -> np.ndarray:
         """Predicted miss probability ``(m,)`` of every unit at ``bias`` (default: the rule's bias).
 
-        Estimated moments, own weight ``λ = 1 − δ²/2``, code values uniform on ``[a₁, a₂]``.
+        Estimated moments, own weight ``a = 1 − δ²/2``, code values uniform on ``[a₁, a₂]``.
         """
         mom = self.moments(W)
         b = self._bias_from(mom) if bias is None else as_vector(bias, "bias", mom.lam.shape[0])

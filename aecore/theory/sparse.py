@@ -4,10 +4,11 @@ The chapter on sparse coding derives, for the tied autoencoder ``x = threshold_{
 ``ŷ = W x`` on data ``y = A* x*`` with ``s``-sparse symmetric codes:
 
 * which units fire — the probability of **code consistency** (the hidden layer fires exactly on
-  the support, with the right signs): :func:`firing_probability`, :func:`consistency_boundary`,
-  :func:`hoeffding_sparsity`, measured by :func:`aecore.codes.code_consistency`;
+  the support, with the right signs): a bound, :func:`consistency_failure_bound`, and estimates,
+  :func:`firing_probability`, :func:`consistency_boundary`, :func:`hoeffding_sparsity`, measured by
+  :func:`aecore.codes.code_consistency`;
 * the **expected gradient on the consistency event** in closed form — :func:`expected_gradient`
-  — and its leading term ``p_i λ_i (λ_i W_i − A*_i)`` — :func:`leading_gradient`;
+  — and its leading term ``p_i a_i (a_i W_i − A*_i)`` — :func:`leading_gradient`;
 * the normalised-GD **angle map** of the leading term — :func:`angle_map`, :func:`contraction_factor`;
 * the **error floors** set by the gradient at ``A*`` and by sampling noise —
   :func:`fixed_sample_floor`, :func:`fresh_batch_floor`, :func:`fixed_sample_column_errors`;
@@ -17,7 +18,7 @@ The chapter on sparse coding derives, for the tied autoencoder ``x = threshold_{
 Experiments run on noise-free data kept as codes (:mod:`aecore.codes`).
 
 Notation: ``p_i = P[i ∈ S] = s/m``; ``q2 = P[i, j ∈ S]``, ``q3 = P[i, j, k ∈ S]`` for distinct
-indices; ``λ_i = ⟨W_i, A*_i⟩``.
+indices; ``a_i = ⟨W_i, A*_i⟩``; ``λ`` is the hard-threshold level and ``γ = ζ p_i`` the effective step.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from scipy.optimize import brentq
 from scipy.special import betainc, ndtr
 
 from .._validate import (
+    as_array,
     as_matrix,
     as_unit_matrix,
+    check_bool,
     check_int,
     check_real,
 )
@@ -39,6 +42,7 @@ from ..training import descend
 __all__ = [
     "angle_map",
     "consistency_boundary",
+    "consistency_failure_bound",
     "contraction_factor",
     "expected_gradient",
     "firing_probability",
@@ -61,18 +65,18 @@ __all__ = [
 def firing_probability(
     n: float, m: int, s: int, delta: float | np.ndarray = 0.0, *, threshold: float = 0.5, refined: bool = True
 ) -> float | np.ndarray:
-    """Predicted probability that ``threshold_τ(Wᵀy)`` recovers support and signs exactly.
+    """Predicted probability that ``threshold_λ(Wᵀy)`` recovers support and signs exactly (an estimate, not a bound).
 
     Model of the cross-talk for a random dictionary and Rademacher codes. Unit ``i ∈ S`` sees
-    ``λ x*_i + Z_i`` with ``λ = 1 − δ²/2`` and fails when ``x*_i Z_i < −(λ − τ)``; unit ``i ∉ S``
-    sees ``Z_i = ⟨W_i, y⟩`` and fails when ``|Z_i| ≥ τ``. The formulas below are for ``τ = ½``.
+    ``a x*_i + Z_i`` with ``a = 1 − δ²/2`` and fails when ``x*_i Z_i < −(a − λ)``; unit ``i ∉ S``
+    sees ``Z_i = ⟨W_i, y⟩`` and fails when ``|Z_i| ≥ λ``. The formulas below are for ``λ = ½``.
     Failures are rare, so the probability of none is ``exp(−expected number of failures)``
     (Poisson approximation).
 
     * ``refined=False``: ``Z_i ≈ N(0, k/n)`` with ``k = s − 1`` (``i ∈ S``) or ``s`` (``i ∉ S``),
       independently over units::
 
-          P ≈ exp(−[s·Φ̄((λ − ½)/√((s−1)/n)) + (m − s)·2Φ̄(½/√(s/n))])
+          P ≈ exp(−[s·Φ̄((a − ½)/√((s−1)/n)) + (m − s)·2Φ̄(½/√(s/n))])
 
     * ``refined=True`` (default): all units see the same ``y``, so condition on
       ``‖y‖² ≈ s + N(0, 2s(s−1)/n)`` (Gauss–Hermite quadrature) and use, for ``i ∉ S``, the exact
@@ -90,7 +94,7 @@ def firing_probability(
     delta : float or ndarray
         Column distance ``‖W_i − A*_i‖`` in ``[0, 2]``.
     threshold : float
-        ``τ`` in ``(0, 1)``.
+        Hard-threshold level ``λ`` in ``(0, 1)``.
     refined : bool
         Which model (see above).
 
@@ -101,6 +105,9 @@ def firing_probability(
     m = check_int(m, "m", low=1)
     s = check_int(s, "s", low=1, high=m)
     threshold = check_real(threshold, "threshold", low=0.0, high=1.0, low_open=True, high_open=True)
+    refined = check_bool(refined, "refined")
+    n = as_array(n, "n")
+    delta = as_array(delta, "delta")
     return _consistency(n, m, float(s), delta, refined, threshold)
 
 
@@ -111,7 +118,7 @@ def _consistency(n, m, s, delta, refined, tau=0.5):
     delta = np.asarray(delta, dtype=float)
     if np.any(delta < 0) or np.any(delta > 2):
         raise ValueError("delta must lie in [0, 2].")
-    margin = 1.0 - delta**2 / 2 - tau  # λ − τ
+    margin = 1.0 - delta**2 / 2 - tau  # a − λ
 
     def fail_in(var_in):
         if s <= 1:
@@ -129,6 +136,75 @@ def _consistency(n, m, s, delta, refined, tau=0.5):
     fail_out = (m - s) * betainc((n - 1) / 2, 0.5, 1.0 - np.minimum(tau**2 / y2, 1.0))
     fails = np.array([fail_in(v * (s - 1) / s / n) for v in y2]) + fail_out
     return float(np.sum(weights * np.exp(-fails)))
+
+
+def consistency_failure_bound(
+    W: np.ndarray, A_star: np.ndarray, s: int | list[int] | np.ndarray, *, threshold: float = 0.5
+) -> np.ndarray:
+    """Upper bound on ``P[unit i misfires]`` per unit, averaged over supports and signs (a Chernoff bound).
+
+    Data ``y = A* x*`` with a uniformly random support of size ``s`` and Rademacher signs; unit
+    ``i`` computes ``u_i = ⟨W_i, y⟩ = a_i x*_i 1{i ∈ S} + χ_i`` with ``a_i = C_ii`` and the
+    cross-talk ``χ_i = Σ_{j ∈ S∖i} C_ij x*_j``, ``C = WᵀA*``. It *misfires* if ``i ∉ S`` and
+    ``|χ_i| ≥ λ``, or ``i ∈ S`` and ``x*_i u_i < λ`` (``λ`` the threshold). With the row moment
+    generating function
+
+        Ψ_i(ϑ) = (1/(m−1)) Σ_{j≠i} cosh(ϑ C_ij)
+
+    and Hoeffding's (1963, Theorem 4) comparison of sampling without and with replacement
+    (``E_S Π_{j∈S} cosh(ϑ C_ij) ≤ Ψ_i(ϑ)^s`` for a uniform ``s``-subset of the other units)::
+
+        P[|χ_i| ≥ λ | i ∉ S]             ≤ 2 inf_ϑ exp(−ϑλ) Ψ_i(ϑ)^s
+        P[x*_i χ_i ≤ −(a_i − λ) | i ∈ S]  ≤ inf_ϑ exp(−ϑ(a_i − λ)) Ψ_i(ϑ)^(s−1)     (a_i > λ)
+
+    and the bound is ``ε_i = (s/m)·(second line) + (1 − s/m)·(first line)``, each line capped at 1
+    (the second is 1 when ``a_i ≤ λ``). The infimum is taken over a fixed geometric grid of ``ϑ``
+    (any ``ϑ`` gives a valid bound). By a union bound, ``P[not consistent] ≤ Σ_i ε_i``. The
+    coefficients are the actual ``C_ij``: no hypothesis on the dictionary is needed.
+
+    Parameters
+    ----------
+    W : (n, m) ndarray
+        Encoder weights with unit-norm columns (as for :func:`aecore.codes.code_consistency`).
+    A_star : (n, m) ndarray
+        Dictionary with unit-norm columns, ``m >= 2``.
+    s : int or sequence of int
+        Support size(s), ``1 <= s <= m``; a sequence evaluates several sizes at the cost of one.
+    threshold : float
+        Hard-threshold level ``λ`` in ``(0, 1)``.
+
+    Returns
+    -------
+    (m,) ndarray, or (k, m) ndarray for a sequence of k sizes
+        Upper bounds ``ε_i`` on the probability that unit ``i`` misfires, in ``[0, 1]``.
+    """
+    W, A = _pair(W, A_star)
+    n, m = W.shape
+    if m < 2:
+        raise ValueError("A_star needs at least 2 columns.")
+    sizes = [s] if np.ndim(s) == 0 else list(s)
+    if not sizes:
+        raise ValueError("s must be an integer or a non-empty sequence of integers.")
+    sizes = [check_int(k, "s", low=1, high=m) for k in sizes]
+    threshold = check_real(threshold, "threshold", low=0.0, high=1.0, low_open=True, high_open=True)
+    C = W.T @ A
+    margin = np.diag(C) - threshold
+    np.fill_diagonal(C, 0.0)  # the rows of Ψ_i run over j ≠ i; the zero diagonal is removed below
+    grid = np.geomspace(0.1, 4.0 * n, 64)
+    log_rows = np.empty((grid.size, m))  # log Ψ_i(ϑ) on the grid
+    for k, psi in enumerate(grid):
+        x = np.abs(psi * C)
+        top = x.max(axis=1)
+        total = np.sum(np.exp(x - top[:, None]) + np.exp(-x - top[:, None]), axis=1) - 2.0 * np.exp(-top)
+        log_rows[k] = top + np.log(total / (2.0 * (m - 1)))
+    psi = grid[:, None]
+    out = []
+    for size in sizes:
+        log_out = np.min(np.log(2.0) - psi * threshold + size * log_rows, axis=0)
+        log_in = np.min(-psi * np.maximum(margin, 0.0) + (size - 1) * log_rows, axis=0)
+        inside = np.where(margin > 0, np.exp(np.minimum(log_in, 0.0)), 1.0)
+        out.append((size / m) * inside + (1.0 - size / m) * np.exp(np.minimum(log_out, 0.0)))
+    return out[0] if np.ndim(s) == 0 else np.array(out)
 
 
 def consistency_boundary(n: float, m: int, level: float = 0.5, *, refined: bool = True) -> float:
@@ -155,6 +231,7 @@ def consistency_boundary(n: float, m: int, level: float = 0.5, *, refined: bool 
     level = check_real(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)
     m = check_int(m, "m", low=4)
     n = check_real(n, "n", low=2.0)
+    refined = check_bool(refined, "refined")
 
     def f(s):
         return _consistency(n, m, s, 0.0, refined) - level
@@ -167,11 +244,13 @@ def consistency_boundary(n: float, m: int, level: float = 0.5, *, refined: bool 
 
 
 def hoeffding_sparsity(n: float | np.ndarray, m: float | np.ndarray, failure: float = 1.0) -> np.ndarray:
-    """Sparsity below which the union bound guarantees consistency: ``s ≤ n / (8 ln(2m/ε))``.
+    """Sparsity rule ``s ≤ n / (8 ln(2m/ε))`` of the consistency bound, under a sub-Gaussian hypothesis.
 
-    Hoeffding for the Rademacher cross-talk with variance proxy ``s/n`` (average coherence) and
-    margin ``½``: ``P[|Z_i| ≥ ½] ≤ 2 exp(−n/(8s))``; a union bound over the ``m`` units gives
-    ``P[failure] ≤ 2m exp(−n/(8s)) ≤ ε``.
+    If every row of the cross-talk matrix satisfies ``(1/(m−1)) Σ_{j≠i} cosh(ϑ C_ij) ≤ exp(ϑ²/(2n))``
+    (sub-Gaussian with proxy ``1/n``, as for a random dictionary; see
+    :func:`consistency_failure_bound`, which needs no such hypothesis), then with margin ``½``
+    ``P[unit i misfires] ≤ 2 exp(−n/(8s))`` and a union bound over the ``m`` units gives
+    ``P[failure] ≤ 2m exp(−n/(8s)) ≤ ε``. At ``ε = 1`` the rule certifies nothing.
 
     Parameters
     ----------
@@ -184,7 +263,13 @@ def hoeffding_sparsity(n: float | np.ndarray, m: float | np.ndarray, failure: fl
     ndarray
     """
     failure = check_real(failure, "failure", low=0.0, high=1.0, low_open=True)
-    return np.asarray(n, dtype=float) / (8.0 * np.log(2.0 * np.asarray(m, dtype=float) / failure))
+    n = as_array(n, "n")
+    m = as_array(m, "m")
+    if np.any(n <= 0):
+        raise ValueError(f"n must be positive (a dimension); got values down to {n.min()}.")
+    if np.any(m < 1):
+        raise ValueError(f"m must be at least 1 (a number of atoms); got values down to {m.min()}.")
+    return n / (8.0 * np.log(2.0 * m / failure))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -216,9 +301,9 @@ def support_probabilities(m: int, s: int) -> tuple[float, float, float]:
     return q1, q2, q3
 
 
-def _pair(W: object, A_star: object) -> tuple[np.ndarray, np.ndarray]:
+def _pair(W: object, A_star: object, name: str = "W") -> tuple[np.ndarray, np.ndarray]:
     A_star = as_unit_matrix(A_star, "A_star")
-    return as_matrix(W, "W", A_star.shape), A_star
+    return as_matrix(W, name, A_star.shape), A_star
 
 
 def expected_gradient(
@@ -285,7 +370,7 @@ def expected_gradient(
 
 
 def leading_gradient(W: np.ndarray, A_star: np.ndarray, s: int) -> np.ndarray:
-    """Leading term ``p_i λ_i (λ_i W_i − A*_i)`` of the expected gradient (``λ_i = ⟨W_i, A*_i⟩``, ``p_i = s/m``).
+    """Leading term ``p_i a_i (a_i W_i − A*_i)`` of the expected gradient (``a_i = ⟨W_i, A*_i⟩``, ``p_i = s/m``).
 
     Parameters
     ----------
@@ -306,16 +391,18 @@ def relu_gradient_at_optimum(A_star: np.ndarray, s: int) -> np.ndarray:
     """First-order expected gradient at ``W = A*`` of a ReLU with bias ``b = −½`` on Rademacher codes.
 
     On the event that unit ``i`` fires exactly when ``i ∈ S`` and ``x*_i = +1`` (probability
-    ``p_i/2``), its value is ``u_i ≈ ½`` and the residual is ``r ≈ Σ_{j∈S} ρ_j A*_j`` with
-    ``ρ_j = ½`` (positive code, reconstructed at half amplitude) or ``ρ_j = −1`` (negative code,
+    ``p_i/2``), its value is ``u_i ≈ ½`` and the residual is ``r ≈ Σ_{j∈S} r_j A*_j`` with
+    ``r_j = ½`` (positive code, reconstructed at half amplitude) or ``r_j = −1`` (negative code,
     not reconstructed). Averaging over the other atoms' signs and keeping terms of first order in
-    the cross-coherences ``c_ij = ⟨A*_i, A*_j⟩``::
+    the cross-coherences ``C_ij = ⟨A*_i, A*_j⟩``::
 
-        g_i(A*) ≈ −(p_i/2) [ ¾ A*_i − ¼ (s−1)/(m−1) (Σ_{j≠i} c_ij) A*_i
-                             − ⅛ (s−1)/(m−1) Σ_{j≠i} A*_j + ¼ (s−1)/(m−1) Σ_{j≠i} c_ij A*_j ]
+        g_i(A*) ≈ −(p_i/2) [ ¾ A*_i − ¼ (s−1)/(m−1) (Σ_{j≠i} C_ij) A*_i
+                             − ⅛ (s−1)/(m−1) Σ_{j≠i} A*_j + ¼ (s−1)/(m−1) Σ_{j≠i} C_ij A*_j ]
 
     The radial part ``−(3/8) p_i A*_i`` is absorbed by column normalisation; the ``−⅛ Σ A*_j``
-    term comes from the non-zero mean ``E ρ_j = −¼`` of the residual.
+    term comes from the non-zero mean ``E r_j = −¼`` of the residual. (First order and column by column: moving every
+    column along the shared direction meets a collective restoring force ``(p_i/2)(1 + (s−1)/8)``,
+    which this formula does not include; see the chapter.)
 
     Parameters
     ----------
@@ -349,9 +436,9 @@ def relu_gradient_at_optimum(A_star: np.ndarray, s: int) -> np.ndarray:
 def angle_map(theta: float | np.ndarray, s: int, m: int, *, step_size: float) -> float | np.ndarray:
     """One normalised step driven by the leading term, as a map on the angle ``θ = ∠(W_i, A*_i)``.
 
-    With ``c = ζ p_i = ζ s/m`` and ``λ = cos θ``: ``W' ∝ (1 − cλ²) W + cλ A*``, hence::
+    With ``γ = ζ p_i = ζ s/m`` and ``a = cos θ``: ``W' ∝ (1 − γa²) W + γa A*``, hence::
 
-        tan θ' = tan θ · (1 − cλ²) / (1 − cλ² + c)
+        tan θ' = tan θ · (1 − γa²) / (1 − γa² + γ)
 
     Parameters
     ----------
@@ -380,14 +467,14 @@ def angle_map(theta: float | np.ndarray, s: int, m: int, *, step_size: float) ->
 def contraction_factor(cos_angle: float | np.ndarray, s: int, m: int, *, step_size: float) -> float | np.ndarray:
     """Factor ``r`` in ``tan θ' = r tan θ`` for one normalised step driven by the leading term.
 
-    With ``c = ζ p_i = ζ s/m`` and ``λ = cos θ`` it is ``(1 − cλ²)/(1 − cλ² + c)`` (see
-    :func:`angle_map`); at the optimum (``λ = 1``) it is ``1 − c``. A column at distance ``δ``
-    from its atom has ``λ = 1 − δ²/2``.
+    With ``γ = ζ p_i = ζ s/m`` and ``a = cos θ`` it is ``(1 − γa²)/(1 − γa² + γ)`` (see
+    :func:`angle_map`); at the optimum (``a = 1``) it is ``1 − γ``. A column at distance ``δ``
+    from its atom has ``a = 1 − δ²/2``.
 
     Parameters
     ----------
     cos_angle : float or ndarray
-        ``λ = cos θ`` in ``(0, 1]``.
+        ``a = cos θ`` in ``(0, 1]``.
     s : int
         Support size, ``1 <= s <= m``.
     m : int
@@ -423,6 +510,8 @@ def _finite_array(value: object, name: str) -> np.ndarray:
     array = array.astype(float)
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinite entries; pass finite values.")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {array.shape}.")
     return array
 
 
@@ -430,10 +519,13 @@ def _floor_terms(systematic: object, contraction: object, second_moment: object)
     beta = _finite_array(systematic, "systematic")
     h = _finite_array(contraction, "contraction")
     v = _finite_array(second_moment, "second_moment")
+    for name, array in (("systematic", beta), ("contraction", h), ("second_moment", v)):
+        if array.ndim > 1:
+            raise ValueError(f"{name} must be a scalar or an (m,) array (one value per column); got shape {array.shape}.")
     if np.any(h <= 0):
         raise ValueError("contraction must be positive (h_i > 0: the gradient must pull each column back).")
     if np.any(beta < 0):
-        raise ValueError("systematic must be non-negative: it is the norm ‖β_i‖ of the tangential gradient at A*.")
+        raise ValueError("systematic must be non-negative: it is the norm ‖g_i^⊥(A*)‖ of the tangential gradient at A*.")
     if np.any(v < 0):
         raise ValueError("second_moment must be non-negative: it is a mean squared norm v_i.")
     try:
@@ -453,15 +545,15 @@ def fixed_sample_floor(
 ) -> np.ndarray:
     """Predicted error ``‖W_i − A*_i‖`` where normalised GD on one fixed sample stops, per column.
 
-    Near ``A*`` the tangential gradient is ``h_i (W_i − A*_i) + β_i + ξ_i``: contraction ``h_i``,
-    systematic part ``β_i`` (the tangential gradient at ``A*``) and sampling noise ``ξ_i`` with
+    Near ``A*`` the tangential gradient is ``h_i (W_i − A*_i) + g_i^⊥(A*) + ω_i``: contraction ``h_i``,
+    systematic part ``g_i^⊥(A*)`` (the tangential gradient at ``A*``) and sampling noise ``ω_i`` with
     ``E‖ξ_i‖² = v_i/N``. A fixed sample of size ``N`` stops where the empirical tangential
-    gradient vanishes: ``ε_i² = (‖β_i‖² + v_i/N)/h_i²``.
+    gradient vanishes: ``ē_i² = (‖g_i^⊥(A*)‖² + v_i/N)/h_i²``.
 
     Parameters
     ----------
     systematic : float or (m,) ndarray
-        ``‖β_i‖ >= 0``.
+        ``‖g_i^⊥(A*)‖ >= 0``.
     contraction : float or (m,) ndarray
         ``h_i > 0`` (``p_i`` for the hard threshold at ``b = 0``).
     second_moment : float or (m,) ndarray
@@ -472,14 +564,14 @@ def fixed_sample_floor(
     Returns
     -------
     ndarray
-        ``ε_i``, the broadcast shape of the inputs.
+        ``ē_i``, the broadcast shape of the inputs.
     """
     beta, h, v = _floor_terms(systematic, contraction, second_moment)
+    N = None if n_samples is None else check_int(n_samples, "n_samples", low=1)
     out = beta**2 / h**2
     if np.any(v > 0):
-        if n_samples is None:
+        if N is None:
             raise ValueError("n_samples is required when second_moment is non-zero (the noise term is v_i/N).")
-        N = check_int(n_samples, "n_samples", low=1)
         out = out + v / (N * h**2)
     return np.sqrt(out)
 
@@ -496,12 +588,12 @@ def fresh_batch_floor(
 
     With the linearisation of :func:`fixed_sample_floor`, fresh batches of size ``N`` and step
     ``ζ`` give ``e ← (1 − ζh)e − ζ(β + ξ)``, whose stationary mean square is
-    ``ε_i² = ‖β_i‖²/h_i² + ζ v_i / (N h_i (2 − ζ h_i))``.
+    ``(ē_i^fresh)² = ‖g_i^⊥(A*)‖²/h_i² + ζ v_i / (N h_i (2 − ζ h_i))``.
 
     Parameters
     ----------
     systematic : float or (m,) ndarray
-        ``‖β_i‖ >= 0``.
+        ``‖g_i^⊥(A*)‖ >= 0``.
     contraction : float or (m,) ndarray
         ``h_i > 0``.
     second_moment : float or (m,) ndarray
@@ -514,7 +606,7 @@ def fresh_batch_floor(
     Returns
     -------
     ndarray
-        ``ε_i``, the broadcast shape of the inputs.
+        ``ē_i^fresh``, the broadcast shape of the inputs.
     """
     beta, h, v = _floor_terms(systematic, contraction, second_moment)
     zeta = check_real(step_size, "step_size", low=0.0, low_open=True)
@@ -548,7 +640,7 @@ def fixed_sample_column_errors(
     columns : (k,) int ndarray, optional
         Columns to evaluate (default: all).
     threshold : float
-        Hard threshold ``τ`` of the autoencoder (bias 0).
+        Hard-threshold level ``λ`` of the autoencoder (bias 0).
 
     Returns
     -------
@@ -597,7 +689,7 @@ def trajectory(W0: np.ndarray, A_star: np.ndarray, s: int, *, step_size: float, 
     errors : (n_steps + 1, m) ndarray
         ``‖W_i − A*_i‖`` after each step (row 0: the normalised start).
     """
-    W0, A = _pair(W0, A_star)
+    W0, A = _pair(W0, A_star, "W0")
     s = check_int(s, "s", low=1, high=W0.shape[1])
     step_size = check_real(step_size, "step_size", low=0.0, low_open=True)
     n_steps = check_int(n_steps, "n_steps", low=1)
