@@ -21,15 +21,29 @@ class ConceptTable(SphinxDirective):
 
         header = ["question", *(title for title, _ in theory.MODELS)]
         # The API page is MyST, so nested content is parsed as MyST markdown.
-        lines = ["```{list-table}", ":header-rows: 1", ":class: concept-table", ""]
+        lines = [
+            "```{list-table}",
+            ":header-rows: 1",
+            ":class: concept-table",
+            "",
+        ]
         lines.append("* - " + header[0])
         lines += [f"  - {h}" for h in header[1:]]
         for name, question, cells in theory.concept_table():
             lines.append(f"* - `{name}`: {question}")
-            lines += [f"  - {cell}" if cell.startswith("—") else f"  - {{py:func}}`~{cell}`" for cell in cells]
+            lines += [
+                f"  - {cell}"
+                if cell.startswith("—")
+                else f"  - {{py:func}}`~{cell}`"
+                for cell in cells
+            ]
         lines.append("```")
         container = nodes.container()
-        self.state.nested_parse(StringList(lines, source="concept-table"), self.content_offset, container)
+        self.state.nested_parse(
+            StringList(lines, source="concept-table"),
+            self.content_offset,
+            container,
+        )
         return container.children
 
 

@@ -26,23 +26,37 @@ __all__ = [
 
 def _as_float_array(value: object, name: str) -> np.ndarray:
     if value is None:
-        raise ValueError(f"{name} must be a real number or array of real numbers; got None.")
+        raise ValueError(
+            f"{name} must be a real number or array of real numbers; got None."
+        )
     if isinstance(value, bool | np.bool_):
-        raise ValueError(f"{name} must be a real number or array of real numbers, not a bool; got {value!r}.")
+        raise ValueError(
+            f"{name} must be a real number or array of real numbers, not a bool; got {value!r}."
+        )
     try:
         raw = np.asarray(value)
         kind = raw.dtype.kind
         array = np.asarray(raw, dtype=float) if kind in "biufO" else None
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a real numeric array; got {type(value).__name__}.") from exc
+        raise ValueError(
+            f"{name} must be a real numeric array; got {type(value).__name__}."
+        ) from exc
     if array is None:
-        raise ValueError(f"{name} must be a real numeric array; got {type(value).__name__} of dtype {raw.dtype}.")
+        raise ValueError(
+            f"{name} must be a real numeric array; got {type(value).__name__} of dtype {raw.dtype}."
+        )
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite entries; pass finite values.")
+        raise ValueError(
+            f"{name} contains NaN or infinite entries; pass finite values."
+        )
     return array
 
 
-def as_matrix(value: object, name: str, shape: tuple[int | None, int | None] = (None, None)) -> np.ndarray:
+def as_matrix(
+    value: object,
+    name: str,
+    shape: tuple[int | None, int | None] = (None, None),
+) -> np.ndarray:
     """Return ``value`` as a finite float 2-D array, checking its shape.
 
     Parameters
@@ -56,7 +70,9 @@ def as_matrix(value: object, name: str, shape: tuple[int | None, int | None] = (
     """
     array = _as_float_array(value, name)
     if array.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array; got {array.ndim} dimension(s) with shape {array.shape}.")
+        raise ValueError(
+            f"{name} must be a 2-D array; got {array.ndim} dimension(s) with shape {array.shape}."
+        )
     for axis, (want, got) in enumerate(zip(shape, array.shape)):
         if want is not None and want != got:
             raise ValueError(
@@ -68,7 +84,9 @@ def as_matrix(value: object, name: str, shape: tuple[int | None, int | None] = (
     return array
 
 
-def as_array(value: object, name: str, *, max_ndim: int | None = None) -> np.ndarray:
+def as_array(
+    value: object, name: str, *, max_ndim: int | None = None
+) -> np.ndarray:
     """Return ``value`` as a finite, non-empty float array of any shape (at most ``max_ndim`` axes).
 
     Parameters
@@ -82,7 +100,13 @@ def as_array(value: object, name: str, *, max_ndim: int | None = None) -> np.nda
     """
     array = _as_float_array(value, name)
     if max_ndim is not None and array.ndim > max_ndim:
-        kind = "a scalar" if max_ndim == 0 else "a scalar or a 1-D array" if max_ndim == 1 else f"at most {max_ndim}-D"
+        kind = (
+            "a scalar"
+            if max_ndim == 0
+            else "a scalar or a 1-D array"
+            if max_ndim == 1
+            else f"at most {max_ndim}-D"
+        )
         raise ValueError(f"{name} must be {kind}; got shape {array.shape}.")
     if array.size == 0:
         raise ValueError(f"{name} must not be empty; got shape {array.shape}.")
@@ -98,7 +122,9 @@ def as_vector(value: object, name: str, length: int) -> np.ndarray:
     if array.ndim == 0:
         return np.full(length, float(array))
     if array.shape != (length,):
-        raise ValueError(f"{name} must be a scalar or have shape ({length},); got shape {array.shape}.")
+        raise ValueError(
+            f"{name} must be a scalar or have shape ({length},); got shape {array.shape}."
+        )
     return array
 
 
@@ -127,7 +153,9 @@ def check_real(
     return x
 
 
-def check_int(value: object, name: str, *, low: int | None = None, high: int | None = None) -> int:
+def check_int(
+    value: object, name: str, *, low: int | None = None, high: int | None = None
+) -> int:
     """Return ``value`` as an int inside ``[low, high]``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{name} must be an integer; got {value!r}.")
@@ -142,11 +170,17 @@ def check_int(value: object, name: str, *, low: int | None = None, high: int | N
 def check_bool(value: object, name: str) -> bool:
     """Return ``value`` if it is a ``bool`` (or ``numpy.bool_``); anything else is a TypeError."""
     if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False; got {value!r} of type {type(value).__name__}.")
+        raise TypeError(
+            f"{name} must be True or False; got {value!r} of type {type(value).__name__}."
+        )
     return bool(value)
 
 
-def as_unit_matrix(value: object, name: str, shape: tuple[int | None, int | None] = (None, None)) -> np.ndarray:
+def as_unit_matrix(
+    value: object,
+    name: str,
+    shape: tuple[int | None, int | None] = (None, None),
+) -> np.ndarray:
     """:func:`as_matrix`, then :func:`check_unit_columns` with a tolerance set by the input's precision.
 
     A float32 dictionary normalised in float32 has column norms off by about ``√n·eps32``; the
@@ -182,7 +216,9 @@ def check_generator(rng: object) -> np.random.Generator:
     return rng
 
 
-def check_unit_columns(A: np.ndarray, name: str, *, atol: float = 1e-8) -> np.ndarray:
+def check_unit_columns(
+    A: np.ndarray, name: str, *, atol: float = 1e-8
+) -> np.ndarray:
     """Check that every column of ``A`` has Euclidean norm one."""
     norms = np.linalg.norm(A, axis=0)
     bad = np.flatnonzero(np.abs(norms - 1.0) > atol)

@@ -84,19 +84,30 @@ class HardThreshold:
 
 
 def _check_activation(activation: object) -> Activation:
-    if isinstance(activation, type) or not (callable(activation) and hasattr(activation, "active")):
-        raise ValueError(f"activation must be an aecore activation such as ReLU() or HardThreshold(0.5); got {activation!r}.")
+    if isinstance(activation, type) or not (
+        callable(activation) and hasattr(activation, "active")
+    ):
+        raise ValueError(
+            f"activation must be an aecore activation such as ReLU() or HardThreshold(0.5); got {activation!r}."
+        )
     return activation  # type: ignore[return-value]
 
 
-def _check_inputs(W: object, bias: object, Y: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _check_inputs(
+    W: object, bias: object, Y: object
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     W = as_matrix(W, "W")
     n, m = W.shape
     Y = as_matrix(Y, "Y", (n, None))
     return W, as_vector(bias, "bias", m), Y
 
 
-def encode(W: np.ndarray, bias: float | np.ndarray, Y: np.ndarray, activation: Activation) -> np.ndarray:
+def encode(
+    W: np.ndarray,
+    bias: float | np.ndarray,
+    Y: np.ndarray,
+    activation: Activation,
+) -> np.ndarray:
     """Hidden codes ``X = σ(WᵀY + b)``.
 
     Parameters
@@ -136,7 +147,10 @@ def decode(W: np.ndarray, X: np.ndarray) -> np.ndarray:
 
 
 def loss_and_gradient(
-    W: np.ndarray, bias: float | np.ndarray, Y: np.ndarray, activation: Activation
+    W: np.ndarray,
+    bias: float | np.ndarray,
+    Y: np.ndarray,
+    activation: Activation,
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """Empirical loss ``L = (1/2N) Σ_j ‖y_j − W σ(Wᵀy_j + b)‖²`` and its gradient.
 
@@ -177,7 +191,12 @@ def _loss_and_gradient(
     return 0.5 * float(np.vdot(R, R)) / N, grad_W, grad_bias
 
 
-def loss(W: np.ndarray, bias: float | np.ndarray, Y: np.ndarray, activation: Activation) -> float:
+def loss(
+    W: np.ndarray,
+    bias: float | np.ndarray,
+    Y: np.ndarray,
+    activation: Activation,
+) -> float:
     """Empirical loss ``(1/2N) Σ_j ‖y_j − W σ(Wᵀy_j + b)‖²`` (see :func:`loss_and_gradient`).
 
     Parameters
@@ -201,7 +220,10 @@ def loss(W: np.ndarray, bias: float | np.ndarray, Y: np.ndarray, activation: Act
 
 
 def gradient(
-    W: np.ndarray, bias: float | np.ndarray, Y: np.ndarray, activation: Activation
+    W: np.ndarray,
+    bias: float | np.ndarray,
+    Y: np.ndarray,
+    activation: Activation,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gradient of the empirical loss (see :func:`loss_and_gradient`).
 

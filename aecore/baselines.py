@@ -15,7 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_matrix, as_unit_matrix, check_bool, check_int, check_real
+from ._validate import (
+    as_matrix,
+    as_unit_matrix,
+    check_bool,
+    check_int,
+    check_real,
+)
 from .autoencoder import HardThreshold
 from .codes import CodeBatch, CodeStream, GradientMoments, _hidden, _kx_active
 from .dictionaries import tangential_component
@@ -32,7 +38,9 @@ __all__ = [
 ]
 
 
-def neural_decode(A: np.ndarray, Y: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+def neural_decode(
+    A: np.ndarray, Y: np.ndarray, threshold: float = 0.5
+) -> np.ndarray:
     """Decoder of the neural algorithm: ``X = threshold_τ(AᵀY)`` (entries with ``|·| < τ`` set to 0).
 
     Parameters
@@ -54,7 +62,9 @@ def neural_decode(A: np.ndarray, Y: np.ndarray, threshold: float = 0.5) -> np.nd
     return HardThreshold(threshold)(A.T @ Y)
 
 
-def neural_direction(A: np.ndarray, data: np.ndarray | CodeBatch, threshold: float = 0.5) -> tuple[float, np.ndarray]:
+def neural_direction(
+    A: np.ndarray, data: np.ndarray | CodeBatch, threshold: float = 0.5
+) -> tuple[float, np.ndarray]:
     """Descent direction ``d = −(1/N)(Y − A X) sgn(X)ᵀ`` of the neural update, and the decoder's loss.
 
     Parameters
@@ -77,29 +87,54 @@ def neural_direction(A: np.ndarray, data: np.ndarray | CodeBatch, threshold: flo
     threshold = check_real(threshold, "threshold", low=0.0)
     if isinstance(data, CodeBatch):
         if data.A_star.shape != A.shape:
-            raise ValueError(f"A must have the shape of the batch's A_star {data.A_star.shape}; got {A.shape}.")
+            raise ValueError(
+                f"A must have the shape of the batch's A_star {data.A_star.shape}; got {A.shape}."
+            )
         return _neural_direction_codes(A, data, threshold)
     Y = as_matrix(data, "data", (A.shape[0], None))
     X = HardThreshold(threshold)(A.T @ Y)
     R = Y - A @ X
-    return 0.5 * float(np.vdot(R, R)) / Y.shape[1], -(R @ np.sign(X).T) / Y.shape[1]
+    return 0.5 * float(np.vdot(R, R)) / Y.shape[1], -(
+        R @ np.sign(X).T
+    ) / Y.shape[1]
 
 
-def _neural_direction_codes(A: np.ndarray, batch: CodeBatch, threshold: float) -> tuple[float, np.ndarray]:
+def _neural_direction_codes(
+    A: np.ndarray, batch: CodeBatch, threshold: float
+) -> tuple[float, np.ndarray]:
     """Same as :func:`neural_direction` from the codes: ``R sgn(X)ᵀ = A*(X* Sᵀ) − A (X Sᵀ)``."""
-    Xs, Ut, Xh, rows, cols = _hidden(A, np.zeros(A.shape[1]), batch, HardThreshold(threshold))
+    Xs, Ut, Xh, rows, cols = _hidden(
+        A, np.zeros(A.shape[1]), batch, HardThreshold(threshold)
+    )
     Sg = Xh.copy()
     Sg.data = np.sign(Sg.data)
     N = batch.N
-    d = -(batch.A_star @ (Xs.T.tocsr() @ Sg).toarray() - A @ (Xh.T @ Sg).toarray()) / N
+    d = (
+        -(
+            batch.A_star @ (Xs.T.tocsr() @ Sg).toarray()
+            - A @ (Xh.T @ Sg).toarray()
+        )
+        / N
+    )
     S, vals = batch.support, batch.values
-    yy = np.einsum("ka,kb,kab->", vals, vals, batch.gram[S[:, :, None], S[:, None, :]])
+    yy = np.einsum(
+        "ka,kb,kab->", vals, vals, batch.gram[S[:, :, None], S[:, None, :]]
+    )
     kx = _kx_active(Xh, A.T @ A, rows, cols)
-    loss = 0.5 * max(yy - 2.0 * float(Xh.data @ Ut[rows, cols]) + float(Xh.data @ kx), 0.0) / N
+    loss = (
+        0.5
+        * max(
+            yy - 2.0 * float(Xh.data @ Ut[rows, cols]) + float(Xh.data @ kx),
+            0.0,
+        )
+        / N
+    )
     return loss, d
 
 
-def neural_direction_moments(A: np.ndarray, batch: CodeBatch, threshold: float = 0.5) -> GradientMoments:
+def neural_direction_moments(
+    A: np.ndarray, batch: CodeBatch, threshold: float = 0.5
+) -> GradientMoments:
     """Per-column moments of the per-sample neural directions ``d_i^{(k)} = −(y_k − A x_k) sgn(x_ik)``.
 
     Parameters
@@ -117,31 +152,51 @@ def neural_direction_moments(A: np.ndarray, batch: CodeBatch, threshold: float =
     """
     A = as_matrix(A, "A")
     if not isinstance(batch, CodeBatch):
-        raise TypeError(f"batch must be an aecore.codes.CodeBatch (see sample_code_batch); got {type(batch).__name__}.")
+        raise TypeError(
+            f"batch must be an aecore.codes.CodeBatch (see sample_code_batch); got {type(batch).__name__}."
+        )
     if batch.A_star.shape != A.shape:
-        raise ValueError(f"A must have the shape of the batch's A_star {batch.A_star.shape}; got {A.shape}.")
+        raise ValueError(
+            f"A must have the shape of the batch's A_star {batch.A_star.shape}; got {A.shape}."
+        )
     threshold = check_real(threshold, "threshold", low=0.0)
     norms = np.linalg.norm(A, axis=0)
     if np.any(norms == 0):
-        raise ValueError("A has a zero column; the orthogonal projection needs non-zero columns.")
+        raise ValueError(
+            "A has a zero column; the orthogonal projection needs non-zero columns."
+        )
     N, m = batch.N, A.shape[1]
-    Xs, Ut, Xh, rows, cols = _hidden(A, np.zeros(m), batch, HardThreshold(threshold))
+    Xs, Ut, Xh, rows, cols = _hidden(
+        A, np.zeros(m), batch, HardThreshold(threshold)
+    )
     kx = _kx_active(Xh, A.T @ A, rows, cols)
     u = Ut.ravel()[rows * m + cols]
     x = Xh.data
     S, vals = batch.support, batch.values
-    yy = np.einsum("ka,kb,kab->k", vals, vals, batch.gram[S[:, :, None], S[:, None, :]])
-    rr = yy - 2.0 * np.bincount(rows, weights=x * u, minlength=N) + np.bincount(rows, weights=x * kx, minlength=N)
+    yy = np.einsum(
+        "ka,kb,kab->k", vals, vals, batch.gram[S[:, :, None], S[:, None, :]]
+    )
+    rr = (
+        yy
+        - 2.0 * np.bincount(rows, weights=x * u, minlength=N)
+        + np.bincount(rows, weights=x * kx, minlength=N)
+    )
     ar = (u - kx) / norms[cols]  # ⟨A_i, r_k⟩/‖A_i‖
     second = np.bincount(cols, weights=rr[rows], minlength=m) / N
     second_t = np.bincount(cols, weights=rr[rows] - ar**2, minlength=m) / N
     mean = _neural_direction_codes(A, batch, threshold)[1]
-    return GradientMoments(mean, tangential_component(mean, A), second, second_t)
+    return GradientMoments(
+        mean, tangential_component(mean, A), second, second_t
+    )
 
 
 def train_neural(
     A0: np.ndarray,
-    data: np.ndarray | MixtureOfGaussians | SparseCoding | CodeBatch | CodeStream,
+    data: np.ndarray
+    | MixtureOfGaussians
+    | SparseCoding
+    | CodeBatch
+    | CodeStream,
     *,
     step_size: float,
     n_steps: int,
@@ -179,21 +234,38 @@ def train_neural(
     """
     threshold = check_real(threshold, "threshold", low=0.0)
     A0 = as_matrix(A0, "A0")
-    if check_bool(normalize, "normalize") and np.any(np.linalg.norm(A0, axis=0) == 0):
-        raise ValueError("A0 has a zero column, which cannot be normalised; start from non-zero columns.")
+    if check_bool(normalize, "normalize") and np.any(
+        np.linalg.norm(A0, axis=0) == 0
+    ):
+        raise ValueError(
+            "A0 has a zero column, which cannot be normalised; start from non-zero columns."
+        )
     draw, _, truth = data_source(data, *A0.shape, batch_size, rng)
     if A_star is not None and truth is not None:
-        raise ValueError("A_star is taken from data when data is a model or codes; omit it.")
+        raise ValueError(
+            "A_star is taken from data when data is a model or codes; omit it."
+        )
     A_star = truth if A_star is None else as_matrix(A_star, "A_star", A0.shape)
 
     def direction(A: np.ndarray, t: int) -> tuple[float, np.ndarray]:
         return neural_direction(A, draw(), threshold)
 
-    A, losses, errors = descend(A0, direction, step_size=step_size, n_steps=n_steps, normalize=normalize, A_star=A_star)
-    return TrainingResult(W=A, bias=np.zeros(A.shape[1]), loss=losses, indexed_errors=errors)
+    A, losses, errors = descend(
+        A0,
+        direction,
+        step_size=step_size,
+        n_steps=n_steps,
+        normalize=normalize,
+        A_star=A_star,
+    )
+    return TrainingResult(
+        W=A, bias=np.zeros(A.shape[1]), loss=losses, indexed_errors=errors
+    )
 
 
-def expected_neural_direction(A: np.ndarray, A_star: np.ndarray, s: int, *, kappa1_abs: float = 1.0) -> np.ndarray:
+def expected_neural_direction(
+    A: np.ndarray, A_star: np.ndarray, s: int, *, kappa1_abs: float = 1.0
+) -> np.ndarray:
     """Expected neural direction on the code-consistency event, in closed form.
 
     On the event (decoder fires exactly on ``S`` with the right signs, ``x_S = A_Sᵀy``),

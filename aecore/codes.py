@@ -75,12 +75,18 @@ class CodeBatch:
         A_star = as_unit_matrix(self.A_star, "A_star")
         support = np.asarray(self.support)
         if support.ndim != 2 or support.dtype.kind not in "iu":
-            raise ValueError(f"support must be a 2-D integer array of shape (N, s); got {support.dtype} {support.shape}.")
+            raise ValueError(
+                f"support must be a 2-D integer array of shape (N, s); got {support.dtype} {support.shape}."
+            )
         values = as_matrix(self.values, "values", support.shape)
         m = A_star.shape[1]
         if support.size and (support.min() < 0 or support.max() >= m):
-            raise ValueError(f"support entries must lie in [0, {m - 1}] (columns of A_star).")
-        if support.shape[1] > 1 and np.any(np.diff(np.sort(support, axis=1), axis=1) == 0):
+            raise ValueError(
+                f"support entries must lie in [0, {m - 1}] (columns of A_star)."
+            )
+        if support.shape[1] > 1 and np.any(
+            np.diff(np.sort(support, axis=1), axis=1) == 0
+        ):
             raise ValueError("support must list distinct indices in every row.")
         object.__setattr__(self, "A_star", A_star)
         object.__setattr__(self, "support", support.astype(np.intp))
@@ -88,7 +94,9 @@ class CodeBatch:
         if self.gram is None:
             object.__setattr__(self, "gram", A_star.T @ A_star)
         else:
-            object.__setattr__(self, "gram", as_matrix(self.gram, "gram", (m, m)))
+            object.__setattr__(
+                self, "gram", as_matrix(self.gram, "gram", (m, m))
+            )
 
     @property
     def N(self) -> int:
@@ -100,7 +108,14 @@ class CodeBatch:
         """``X*ᵀ`` as a sparse ``(N, m)`` CSR matrix (one row per sample)."""
         N, s = self.support.shape
         m = self.A_star.shape[1]
-        return sparse.csr_matrix((self.values.ravel(), self.support.ravel(), np.arange(0, N * s + 1, s)), shape=(N, m))
+        return sparse.csr_matrix(
+            (
+                self.values.ravel(),
+                self.support.ravel(),
+                np.arange(0, N * s + 1, s),
+            ),
+            shape=(N, m),
+        )
 
     @property
     def X(self) -> np.ndarray:
@@ -114,7 +129,11 @@ class CodeBatch:
 
 
 def sample_code_batch(
-    model: SparseCoding, N: int, rng: np.random.Generator, *, gram: np.ndarray | None = None
+    model: SparseCoding,
+    N: int,
+    rng: np.random.Generator,
+    *,
+    gram: np.ndarray | None = None,
 ) -> CodeBatch:
     """Draw ``N`` noise-free samples of a sparse-coding model, kept as codes.
 
@@ -142,12 +161,18 @@ def sample_code_batch(
     rng = check_generator(rng)
     m, s = model.A_star.shape[1], model.s
     support = _uniform_subsets(m, s, N, rng)
-    magnitudes = rng.uniform(model.low, model.high, size=(N, s)) if model.high > model.low else np.full((N, s), model.low)
+    magnitudes = (
+        rng.uniform(model.low, model.high, size=(N, s))
+        if model.high > model.low
+        else np.full((N, s), model.low)
+    )
     values = magnitudes * model._signs((N, s), rng)
     return CodeBatch(model.A_star, support, values, gram)
 
 
-def _uniform_subsets(m: int, s: int, N: int, rng: np.random.Generator) -> np.ndarray:
+def _uniform_subsets(
+    m: int, s: int, N: int, rng: np.random.Generator
+) -> np.ndarray:
     """``(N, s)`` sorted rows, each a uniformly random ``s``-subset of ``range(m)``.
 
     Ordered draws with rejection of rows that repeat an index are exact and cheap when repeats
@@ -156,7 +181,9 @@ def _uniform_subsets(m: int, s: int, N: int, rng: np.random.Generator) -> np.nda
     below ``2⁻⁶⁴`` each) are drawn as random permutations. When repeats are common, every row is a
     random permutation from the start. The cost is therefore bounded whatever the draws.
     """
-    accept = float(np.prod(1.0 - np.arange(s) / m))  # P[s ordered draws are distinct]
+    accept = float(
+        np.prod(1.0 - np.arange(s) / m)
+    )  # P[s ordered draws are distinct]
     if accept < 0.5:
         return _permutation_subsets(m, s, N, rng)
     idx = np.sort(rng.integers(0, m, size=(N, s)), axis=1)
@@ -175,7 +202,9 @@ def _uniform_subsets(m: int, s: int, N: int, rng: np.random.Generator) -> np.nda
 _MAX_REDRAWS = 64
 
 
-def _permutation_subsets(m: int, s: int, N: int, rng: np.random.Generator) -> np.ndarray:
+def _permutation_subsets(
+    m: int, s: int, N: int, rng: np.random.Generator
+) -> np.ndarray:
     return np.sort(np.argsort(rng.random((N, m)), axis=1)[:, :s], axis=1)
 
 
@@ -214,7 +243,9 @@ class CodeStream:
 
 def _check_noise_free(model: object, name: str) -> SparseCoding:
     if not isinstance(model, SparseCoding):
-        raise TypeError(f"{name} must be a SparseCoding (or NonnegativeSparseCoding) instance; got {type(model).__name__}.")
+        raise TypeError(
+            f"{name} must be a SparseCoding (or NonnegativeSparseCoding) instance; got {type(model).__name__}."
+        )
     if model.noise_std != 0:
         raise ValueError(
             f"{name}.noise_std must be 0 for code batches (Y = A* X* exactly); got {model.noise_std}. "
@@ -228,7 +259,9 @@ def _check_noise_free(model: object, name: str) -> SparseCoding:
 # ----------------------------------------------------------------------------------------------
 
 
-def _hidden(W: np.ndarray, b: np.ndarray, batch: CodeBatch, activation: Activation):
+def _hidden(
+    W: np.ndarray, b: np.ndarray, batch: CodeBatch, activation: Activation
+):
     """Hidden layer on a code batch.
 
     Returns ``Xs`` (true codes, sparse ``(N, m)``), ``Ut`` (``WᵀY`` as ``(N, m)``, bias not added),
@@ -236,10 +269,14 @@ def _hidden(W: np.ndarray, b: np.ndarray, batch: CodeBatch, activation: Activati
     its active entries (row-major order, matching ``Xh.data``).
     """
     Xs = batch.codes
-    Ut = np.asarray(Xs @ (batch.A_star.T @ W))  # (N, m): U_ki = Σ_j x*_kj ⟨A*_j, W_i⟩
+    Ut = np.asarray(
+        Xs @ (batch.A_star.T @ W)
+    )  # (N, m): U_ki = Σ_j x*_kj ⟨A*_j, W_i⟩
     N, m = Ut.shape
     has_bias = bool(np.any(b != 0))
-    if isinstance(activation, HardThreshold) and not has_bias:  # fast path, same mask as .active
+    if (
+        isinstance(activation, HardThreshold) and not has_bias
+    ):  # fast path, same mask as .active
         mask = Ut >= activation.threshold
         mask |= Ut <= -activation.threshold
     elif isinstance(activation, ReLU):
@@ -255,7 +292,9 @@ def _hidden(W: np.ndarray, b: np.ndarray, batch: CodeBatch, activation: Activati
     return Xs, Ut, Xh, rows, cols
 
 
-def _kx_active(Xh: sparse.csr_matrix, K: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def _kx_active(
+    Xh: sparse.csr_matrix, K: np.ndarray, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
     """``(K X)`` at the active entries of ``Xh``, i.e. ``Σ_j K_ij X_kj`` for each active ``(k, i)``."""
     counts = np.diff(Xh.indptr)
     width = int(counts.max()) if counts.size else 0
@@ -264,7 +303,9 @@ def _kx_active(Xh: sparse.csr_matrix, K: np.ndarray, rows: np.ndarray, cols: np.
     if width > 24:  # many active units per sample: a dense product is cheaper
         return np.asarray(Xh @ K)[rows, cols]
     N = Xh.shape[0]
-    slot = np.arange(rows.size) - Xh.indptr[rows]  # position of each entry within its row
+    slot = (
+        np.arange(rows.size) - Xh.indptr[rows]
+    )  # position of each entry within its row
     idx = np.zeros((N, width), dtype=np.intp)
     val = np.zeros((N, width))
     idx[rows, slot] = cols
@@ -274,7 +315,10 @@ def _kx_active(Xh: sparse.csr_matrix, K: np.ndarray, rows: np.ndarray, cols: np.
 
 
 def code_loss_and_gradient(
-    W: np.ndarray, bias: float | np.ndarray, batch: CodeBatch, activation: Activation
+    W: np.ndarray,
+    bias: float | np.ndarray,
+    batch: CodeBatch,
+    activation: Activation,
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """Loss and gradient of the tied autoencoder on ``Y = A* X*``, computed from the codes.
 
@@ -299,9 +343,13 @@ def code_loss_and_gradient(
     return _code_loss_and_gradient(W, b, batch, _check_activation(activation))
 
 
-def _check_w_batch(W: object, bias: object, batch: object) -> tuple[np.ndarray, np.ndarray]:
+def _check_w_batch(
+    W: object, bias: object, batch: object
+) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(batch, CodeBatch):
-        raise ValueError(f"batch must be a CodeBatch (see sample_code_batch); got {type(batch).__name__}.")
+        raise ValueError(
+            f"batch must be a CodeBatch (see sample_code_batch); got {type(batch).__name__}."
+        )
     W = as_matrix(W, "W", batch.A_star.shape)
     return W, as_vector(bias, "bias", W.shape[1])
 
@@ -321,14 +369,18 @@ def _code_loss_and_gradient(W, b, batch, activation):
     grad_b = np.asarray(V.sum(axis=0)).ravel() * (-1.0 / N)
     # ‖A* x* − W x‖² = x*ᵀ G* x* − 2 xᵀ (WᵀA* x*) + xᵀ K x, summed over samples
     S, vals = batch.support, batch.values
-    yy = np.einsum("ka,kb,kab->", vals, vals, batch.gram[S[:, :, None], S[:, None, :]])
+    yy = np.einsum(
+        "ka,kb,kab->", vals, vals, batch.gram[S[:, :, None], S[:, None, :]]
+    )
     xu = float(Xh.data @ u)
     xkx = float(Xh.data @ kx)
     loss = 0.5 * max(yy - 2.0 * xu + xkx, 0.0) / N
     return loss, grad, grad_b
 
 
-def code_consistency(W: np.ndarray, batch: CodeBatch, threshold: float = 0.5) -> float:
+def code_consistency(
+    W: np.ndarray, batch: CodeBatch, threshold: float = 0.5
+) -> float:
     """Fraction of samples on which ``threshold_λ(WᵀY)`` has exactly the support and signs of ``X*``.
 
     Units are compared as indexed (unit ``i`` estimates atom ``i``).
@@ -348,9 +400,13 @@ def code_consistency(W: np.ndarray, batch: CodeBatch, threshold: float = 0.5) ->
     threshold = check_real(threshold, "threshold", low=0.0)
     Ut = np.asarray(batch.codes @ (batch.A_star.T @ W))
     fired = np.abs(Ut) >= threshold
-    ok = fired.sum(axis=1) == batch.support.shape[1]  # no spurious unit (given the next line)
+    ok = (
+        fired.sum(axis=1) == batch.support.shape[1]
+    )  # no spurious unit (given the next line)
     on = np.take_along_axis(Ut, batch.support, axis=1) * np.sign(batch.values)
-    ok &= np.all(on >= threshold, axis=1)  # every support unit fires, with the right sign
+    ok &= np.all(
+        on >= threshold, axis=1
+    )  # every support unit fires, with the right sign
     return float(np.mean(ok))
 
 
@@ -376,7 +432,10 @@ class GradientMoments(NamedTuple):
 
 
 def code_gradient_moments(
-    W: np.ndarray, bias: float | np.ndarray, batch: CodeBatch, activation: Activation
+    W: np.ndarray,
+    bias: float | np.ndarray,
+    batch: CodeBatch,
+    activation: Activation,
 ) -> GradientMoments:
     """Per-unit first and second moments of the per-sample gradients on a code batch.
 
@@ -402,7 +461,9 @@ def code_gradient_moments(
     activation = _check_activation(activation)
     norms = np.linalg.norm(W, axis=0)
     if np.any(norms == 0):
-        raise ValueError("W has a zero column; the tangential projection needs non-zero columns.")
+        raise ValueError(
+            "W has a zero column; the tangential projection needs non-zero columns."
+        )
     N, m = batch.N, W.shape[1]
     Xs, Ut, Xh, rows, cols = _hidden(W, b, batch, activation)
     kx = _kx_active(Xh, W.T @ W, rows, cols)
@@ -410,7 +471,9 @@ def code_gradient_moments(
     x = Xh.data  # σ(u + b)
     wr = u - kx  # W_iᵀ r_k
     S, vals = batch.support, batch.values
-    yy = np.einsum("ka,kb,kab->k", vals, vals, batch.gram[S[:, :, None], S[:, None, :]])
+    yy = np.einsum(
+        "ka,kb,kab->k", vals, vals, batch.gram[S[:, :, None], S[:, None, :]]
+    )
     xu = np.bincount(rows, weights=x * u, minlength=N)  # x_kᵀ Wᵀ y_k
     xkx = np.bincount(rows, weights=x * kx, minlength=N)  # x_kᵀ WᵀW x_k
     ry = yy - xu
@@ -420,4 +483,6 @@ def code_gradient_moments(
     second = np.bincount(cols, weights=sq, minlength=m) / N
     second_t = np.bincount(cols, weights=sq - radial**2, minlength=m) / N
     mean = _code_loss_and_gradient(W, b, batch, activation)[1]
-    return GradientMoments(mean, tangential_component(mean, W), second, second_t)
+    return GradientMoments(
+        mean, tangential_component(mean, W), second, second_t
+    )

@@ -16,7 +16,12 @@ from ._validate import (
     check_int,
 )
 
-__all__ = ["incoherence", "perturb_dictionary", "random_dictionary", "tangential_component"]
+__all__ = [
+    "incoherence",
+    "perturb_dictionary",
+    "random_dictionary",
+    "tangential_component",
+]
 
 
 def random_dictionary(n: int, m: int, rng: np.random.Generator) -> np.ndarray:
@@ -62,13 +67,17 @@ def incoherence(A: np.ndarray) -> float:
     A = as_unit_matrix(A, "A")
     n, m = A.shape
     if m < 2:
-        raise ValueError(f"A must have at least 2 columns to define incoherence; got {m}.")
+        raise ValueError(
+            f"A must have at least 2 columns to define incoherence; got {m}."
+        )
     gram = A.T @ A
     np.fill_diagonal(gram, 0.0)
     return float(np.sqrt(n) * np.max(np.abs(gram)))
 
 
-def perturb_dictionary(A_star: np.ndarray, delta: float | np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def perturb_dictionary(
+    A_star: np.ndarray, delta: float | np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Move every column of ``A_star`` to Euclidean distance exactly ``delta`` on the unit sphere.
 
     Column ``i`` of the result is ``cos θ_i A*_i + sin θ_i v_i`` with ``v_i`` a uniformly
@@ -93,7 +102,9 @@ def perturb_dictionary(A_star: np.ndarray, delta: float | np.ndarray, rng: np.ra
     A_star = as_unit_matrix(A_star, "A_star")
     n, m = A_star.shape
     if n < 2:
-        raise ValueError(f"A_star must have at least 2 rows to admit a perturbation on the sphere; got {n}.")
+        raise ValueError(
+            f"A_star must have at least 2 rows to admit a perturbation on the sphere; got {n}."
+        )
     delta = as_vector(delta, "delta", m)
     if np.any(delta < 0) or np.any(delta > 2):
         raise ValueError(
@@ -136,5 +147,7 @@ def tangential_component(G: np.ndarray, W: np.ndarray) -> np.ndarray:
     G = as_matrix(G, "G", W.shape)
     norms2 = np.sum(W * W, axis=0)
     if np.any(norms2 == 0):
-        raise ValueError("W has a zero column; the tangential projection needs non-zero columns.")
+        raise ValueError(
+            "W has a zero column; the tangential projection needs non-zero columns."
+        )
     return G - W * (np.sum(W * G, axis=0) / norms2)

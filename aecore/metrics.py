@@ -26,13 +26,19 @@ def _pair(W: object, A_star: object) -> tuple[np.ndarray, np.ndarray]:
     A_star = as_matrix(A_star, "A_star")
     W = as_matrix(W, "W", A_star.shape)
     if np.any(np.linalg.norm(A_star, axis=0) == 0):
-        raise ValueError("A_star has a zero column; every true column must be non-zero to be matched.")
+        raise ValueError(
+            "A_star has a zero column; every true column must be non-zero to be matched."
+        )
     if np.any(np.linalg.norm(W, axis=0) == 0):
-        raise ValueError("W has a zero column; every estimated column must be non-zero to be matched.")
+        raise ValueError(
+            "W has a zero column; every estimated column must be non-zero to be matched."
+        )
     return W, A_star
 
 
-def match_columns(W: np.ndarray, A_star: np.ndarray, *, signed: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def match_columns(
+    W: np.ndarray, A_star: np.ndarray, *, signed: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Match the columns of ``W`` to those of ``A_star`` (Hungarian assignment on cosines).
 
     Parameters
@@ -55,7 +61,9 @@ def match_columns(W: np.ndarray, A_star: np.ndarray, *, signed: bool = True) -> 
     """
     W, A_star = _pair(W, A_star)
     signed = check_bool(signed, "signed")
-    cosines = (A_star / np.linalg.norm(A_star, axis=0)).T @ (W / np.linalg.norm(W, axis=0))
+    cosines = (A_star / np.linalg.norm(A_star, axis=0)).T @ (
+        W / np.linalg.norm(W, axis=0)
+    )
     score = np.abs(cosines) if signed else cosines
     rows, perm = linear_sum_assignment(-score)
     signs = np.sign(cosines[rows, perm]) if signed else np.ones(len(perm))
@@ -63,7 +71,9 @@ def match_columns(W: np.ndarray, A_star: np.ndarray, *, signed: bool = True) -> 
     return perm, signs
 
 
-def align_columns(W: np.ndarray, A_star: np.ndarray, *, signed: bool = True) -> np.ndarray:
+def align_columns(
+    W: np.ndarray, A_star: np.ndarray, *, signed: bool = True
+) -> np.ndarray:
     """Return ``W`` with columns permuted (and sign-flipped) to best match ``A_star``.
 
     Parameters
@@ -85,7 +95,13 @@ def align_columns(W: np.ndarray, A_star: np.ndarray, *, signed: bool = True) -> 
     return W[:, perm] * signs
 
 
-def column_errors(W: np.ndarray, A_star: np.ndarray, *, match: bool = True, signed: bool = True) -> np.ndarray:
+def column_errors(
+    W: np.ndarray,
+    A_star: np.ndarray,
+    *,
+    match: bool = True,
+    signed: bool = True,
+) -> np.ndarray:
     """Per-column errors ``‖W_i − A*_i‖`` after matching.
 
     Parameters
@@ -109,7 +125,9 @@ def column_errors(W: np.ndarray, A_star: np.ndarray, *, match: bool = True, sign
     return np.linalg.norm(W - A_star, axis=0)
 
 
-def is_delta_close(W: np.ndarray, A_star: np.ndarray, delta: float, *, signed: bool = True) -> bool:
+def is_delta_close(
+    W: np.ndarray, A_star: np.ndarray, delta: float, *, signed: bool = True
+) -> bool:
     """Whether ``‖W_i − A*_i‖ <= δ`` for every column after the best matching.
 
     Parameters
@@ -132,7 +150,14 @@ def is_delta_close(W: np.ndarray, A_star: np.ndarray, delta: float, *, signed: b
     return bool(np.max(column_errors(W, A_star, signed=signed)) <= delta)
 
 
-def is_near(W: np.ndarray, A_star: np.ndarray, delta: float, xi: float, *, signed: bool = True) -> bool:
+def is_near(
+    W: np.ndarray,
+    A_star: np.ndarray,
+    delta: float,
+    xi: float,
+    *,
+    signed: bool = True,
+) -> bool:
     """Whether ``W`` is (δ, ξ)-near ``A_star``: δ-close, and ``‖W − A*‖ <= ξ‖A*‖`` in spectral norm after matching.
 
     Parameters
@@ -158,10 +183,16 @@ def is_near(W: np.ndarray, A_star: np.ndarray, delta: float, xi: float, *, signe
     W, A_star = _pair(W, A_star)
     aligned = align_columns(W, A_star, signed=signed)
     close = np.max(np.linalg.norm(aligned - A_star, axis=0)) <= delta
-    return bool(close and np.linalg.norm(aligned - A_star, 2) <= xi * np.linalg.norm(A_star, 2))
+    return bool(
+        close
+        and np.linalg.norm(aligned - A_star, 2)
+        <= xi * np.linalg.norm(A_star, 2)
+    )
 
 
-def support_recovery_rate(X_hat: np.ndarray, X_star: np.ndarray, *, signed: bool = True) -> float:
+def support_recovery_rate(
+    X_hat: np.ndarray, X_star: np.ndarray, *, signed: bool = True
+) -> float:
     """Fraction of samples whose estimated code has exactly the true support (and signs).
 
     Parameters
@@ -181,5 +212,9 @@ def support_recovery_rate(X_hat: np.ndarray, X_star: np.ndarray, *, signed: bool
     X_star = as_matrix(X_star, "X_star")
     X_hat = as_matrix(X_hat, "X_hat", X_star.shape)
     signed = check_bool(signed, "signed")
-    same = np.sign(X_hat) == np.sign(X_star) if signed else (X_hat != 0) == (X_star != 0)
+    same = (
+        np.sign(X_hat) == np.sign(X_star)
+        if signed
+        else (X_hat != 0) == (X_star != 0)
+    )
     return float(np.mean(np.all(same, axis=0)))

@@ -28,7 +28,12 @@ from ._validate import (
     input_eps,
 )
 
-__all__ = ["MixtureOfGaussians", "NonnegativeSparseCoding", "Sample", "SparseCoding"]
+__all__ = [
+    "MixtureOfGaussians",
+    "NonnegativeSparseCoding",
+    "Sample",
+    "SparseCoding",
+]
 
 
 class Sample(NamedTuple):
@@ -50,17 +55,28 @@ def _check_dictionary(A_star: object) -> np.ndarray:
     return as_unit_matrix(A_star, "A_star")
 
 
-def _observe(A_star: np.ndarray, X: np.ndarray, noise_std: float, rng: np.random.Generator) -> Sample:
+def _observe(
+    A_star: np.ndarray,
+    X: np.ndarray,
+    noise_std: float,
+    rng: np.random.Generator,
+) -> Sample:
     Y = A_star @ X
     if noise_std > 0:
         Y += noise_std * rng.standard_normal(Y.shape)
     return Sample(Y, X)
 
 
-def _random_supports(m: int, s: int, N: int, rng: np.random.Generator) -> np.ndarray:
+def _random_supports(
+    m: int, s: int, N: int, rng: np.random.Generator
+) -> np.ndarray:
     """Return an ``(m, N)`` boolean mask with a uniformly random ``s``-subset per column."""
     keys = rng.random((N, m))
-    idx = np.argpartition(keys, s - 1, axis=1)[:, :s] if s < m else np.tile(np.arange(m), (N, 1))
+    idx = (
+        np.argpartition(keys, s - 1, axis=1)[:, :s]
+        if s < m
+        else np.tile(np.arange(m), (N, 1))
+    )
     mask = np.zeros((N, m), dtype=bool)
     np.put_along_axis(mask, idx, True, axis=1)
     return mask.T
@@ -91,16 +107,28 @@ class MixtureOfGaussians:
     def __post_init__(self) -> None:
         A_star = _check_dictionary(self.A_star)
         m = A_star.shape[1]
-        weights = np.full(m, 1.0 / m) if self.weights is None else as_vector(self.weights, "weights", m)
+        weights = (
+            np.full(m, 1.0 / m)
+            if self.weights is None
+            else as_vector(self.weights, "weights", m)
+        )
         # float32 weights normalised in float32 sum to 1 only up to about m·eps32
         atol = max(1e-10, 10.0 * m * input_eps(self.weights, weights))
-        if np.any(weights < 0) or not np.isclose(weights.sum(), 1.0, rtol=0, atol=atol):
-            raise ValueError(f"weights must be non-negative and sum to 1; got sum {weights.sum():.6g}.")
-        if abs(weights.sum() - 1.0) > 1e-10:  # within the input's precision: renormalise for the sampler
+        if np.any(weights < 0) or not np.isclose(
+            weights.sum(), 1.0, rtol=0, atol=atol
+        ):
+            raise ValueError(
+                f"weights must be non-negative and sum to 1; got sum {weights.sum():.6g}."
+            )
+        if (
+            abs(weights.sum() - 1.0) > 1e-10
+        ):  # within the input's precision: renormalise for the sampler
             weights = weights / weights.sum()
         object.__setattr__(self, "A_star", A_star)
         object.__setattr__(self, "weights", weights)
-        object.__setattr__(self, "noise_std", check_real(self.noise_std, "noise_std", low=0.0))
+        object.__setattr__(
+            self, "noise_std", check_real(self.noise_std, "noise_std", low=0.0)
+        )
 
     @property
     def inclusion_probabilities(self) -> np.ndarray:
@@ -152,7 +180,9 @@ class SparseCoding:
         low = check_real(self.low, "low", low=0.0, low_open=True)
         object.__setattr__(self, "low", low)
         object.__setattr__(self, "high", check_real(self.high, "high", low=low))
-        object.__setattr__(self, "noise_std", check_real(self.noise_std, "noise_std", low=0.0))
+        object.__setattr__(
+            self, "noise_std", check_real(self.noise_std, "noise_std", low=0.0)
+        )
 
     @property
     def inclusion_probabilities(self) -> np.ndarray:
@@ -170,7 +200,9 @@ class SparseCoding:
         """``κ₂ = E[x*_i² | i ∈ S] = (a₁² + a₁a₂ + a₂²)/3``."""
         return (self.low**2 + self.low * self.high + self.high**2) / 3.0
 
-    def _signs(self, shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    def _signs(
+        self, shape: tuple[int, int], rng: np.random.Generator
+    ) -> np.ndarray:
         return rng.choice(np.array([-1.0, 1.0]), size=shape)
 
     def sample(self, N: int, rng: np.random.Generator) -> Sample:
@@ -179,7 +211,11 @@ class SparseCoding:
         rng = check_generator(rng)
         m = self.A_star.shape[1]
         mask = _random_supports(m, self.s, N, rng)
-        magnitudes = rng.uniform(self.low, self.high, size=(m, N)) if self.high > self.low else np.full((m, N), self.low)
+        magnitudes = (
+            rng.uniform(self.low, self.high, size=(m, N))
+            if self.high > self.low
+            else np.full((m, N), self.low)
+        )
         X = np.where(mask, magnitudes * self._signs((m, N), rng), 0.0)
         return _observe(self.A_star, X, self.noise_std, rng)
 
@@ -196,5 +232,7 @@ class NonnegativeSparseCoding(SparseCoding):
         """``κ₁ = E[x*_i | i ∈ S] = (a₁ + a₂)/2``."""
         return (self.low + self.high) / 2.0
 
-    def _signs(self, shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    def _signs(
+        self, shape: tuple[int, int], rng: np.random.Generator
+    ) -> np.ndarray:
         return np.ones(shape)

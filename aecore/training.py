@@ -31,7 +31,13 @@ from .autoencoder import Activation, _check_activation, _loss_and_gradient
 from .codes import CodeBatch, CodeStream, _code_loss_and_gradient
 from .models import MixtureOfGaussians, SparseCoding
 
-__all__ = ["TrainingDivergedError", "TrainingResult", "descend", "step_size_rule", "train"]
+__all__ = [
+    "TrainingDivergedError",
+    "TrainingResult",
+    "descend",
+    "step_size_rule",
+    "train",
+]
 
 _BLOW_UP = 1e6
 
@@ -80,7 +86,9 @@ class TrainingResult:
         """``median_i ‖W_i − A*_i‖`` per step (columns as indexed), shape ``(n_steps + 1,)``."""
         return np.median(self._require_errors(), axis=1)
 
-    def matched_errors(self, A_star: np.ndarray, *, signed: bool = True) -> np.ndarray:
+    def matched_errors(
+        self, A_star: np.ndarray, *, signed: bool = True
+    ) -> np.ndarray:
         """Column errors of the final ``W`` after matching columns to ``A_star`` (see :func:`aecore.column_errors`).
 
         Parameters
@@ -100,7 +108,9 @@ class TrainingResult:
 
     def _require_errors(self) -> np.ndarray:
         if self.indexed_errors is None:
-            raise ValueError("this run recorded no errors: pass A_star (or a model) to train() to record them.")
+            raise ValueError(
+                "this run recorded no errors: pass A_star (or a model) to train() to record them."
+            )
         return self.indexed_errors
 
 
@@ -131,7 +141,9 @@ def step_size_rule(model: Model, c: float = 0.25) -> float:
         ``ζ``.
     """
     if not isinstance(model, MixtureOfGaussians | SparseCoding):
-        raise TypeError(f"model must be an aecore generative model; got {type(model).__name__}.")
+        raise TypeError(
+            f"model must be an aecore generative model; got {type(model).__name__}."
+        )
     c = check_real(c, "c", low=0.0, high=1.0, low_open=True)
     return float(c / np.min(model.inclusion_probabilities))
 
@@ -202,14 +214,18 @@ def train(
     W = as_matrix(W0, "W0").copy()
     n, m = W.shape
     if isinstance(bias, bool):
-        raise TypeError("bias must be a number, an (m,) array or a bias rule bias(W, t); got a bool.")
+        raise TypeError(
+            "bias must be a number, an (m,) array or a bias rule bias(W, t); got a bool."
+        )
     rule = bias if callable(bias) else None
     b = np.zeros(m) if rule is not None else as_vector(bias, "bias", m).copy()
     activation = _check_activation(activation)
     step_size = check_real(step_size, "step_size", low=0.0, low_open=True)
     bias_step_size = check_real(bias_step_size, "bias_step_size", low=0.0)
     if rule is not None and bias_step_size > 0:
-        raise ValueError("bias_step_size must be 0 when bias is a rule: the rule alone sets the bias.")
+        raise ValueError(
+            "bias_step_size must be 0 when bias is a rule: the rule alone sets the bias."
+        )
     n_steps = check_int(n_steps, "n_steps", low=1)
     draw, kernel, truth = data_source(data, n, m, batch_size, rng)
     if A_star is None:
@@ -224,7 +240,9 @@ def train(
         loss_t, grad_W, grad_b = kernel(W, b, draw(), activation)
         b = b - bias_step_size * grad_b
         if not np.all(np.isfinite(b)):
-            raise TrainingDivergedError(f"training diverged at step {t + 1}: the bias became non-finite; reduce bias_step_size.")
+            raise TrainingDivergedError(
+                f"training diverged at step {t + 1}: the bias became non-finite; reduce bias_step_size."
+            )
         return loss_t, grad_W
 
     W, losses, errors = descend(
@@ -292,7 +310,9 @@ def descend(
     W = as_matrix(W0, "W0").copy()
     n, m = W.shape
     if not callable(direction):
-        raise TypeError(f"direction must be a callable direction(W, t) -> (loss, d); got {type(direction).__name__}.")
+        raise TypeError(
+            f"direction must be a callable direction(W, t) -> (loss, d); got {type(direction).__name__}."
+        )
     step_size = check_real(step_size, "step_size", low=0.0, low_open=True)
     n_steps = check_int(n_steps, "n_steps", low=1)
     normalize = check_bool(normalize, "normalize")
@@ -301,7 +321,9 @@ def descend(
         A_star = as_matrix(A_star, "A_star", (n, m))
     if normalize:
         if np.any(np.linalg.norm(W, axis=0) == 0):
-            raise ValueError("W0 has a zero column, which cannot be normalised; start from non-zero columns.")
+            raise ValueError(
+                "W0 has a zero column, which cannot be normalised; start from non-zero columns."
+            )
         W = _normalize_columns(W, 0)
     losses = np.empty(n_steps)
     errors = None if A_star is None else np.empty((n_steps + 1, m))
@@ -311,7 +333,9 @@ def descend(
         losses[t], d = direction(W, t)
         d = np.asarray(d)
         if d.shape != (n, m):
-            raise ValueError(f"direction(W, t) returned a direction of shape {d.shape}; it must have W's shape {(n, m)}.")
+            raise ValueError(
+                f"direction(W, t) returned a direction of shape {d.shape}; it must have W's shape {(n, m)}."
+            )
         W = W - step_size * d
         if normalize:
             W = _normalize_columns(W, t + 1)
@@ -366,7 +390,9 @@ def data_source(data: object, n: int, m: int, batch_size: object, rng: object):
     fresh = isinstance(data, MixtureOfGaussians | SparseCoding | CodeStream)
     if fresh:
         if data.A_star.shape != (n, m):
-            raise ValueError(f"the data's A_star has shape {data.A_star.shape}; W0 has shape {(n, m)}: they must agree.")
+            raise ValueError(
+                f"the data's A_star has shape {data.A_star.shape}; W0 has shape {(n, m)}: they must agree."
+            )
         if batch_size is None:
             raise ValueError(
                 "batch_size is required when data is a generative model or a CodeStream (a fresh batch is drawn each step)."
@@ -374,15 +400,25 @@ def data_source(data: object, n: int, m: int, batch_size: object, rng: object):
         size = check_int(batch_size, "batch_size", low=1)
         generator = check_generator(rng)
         if isinstance(data, CodeStream):
-            return data.sampler(size, generator), _code_loss_and_gradient, data.A_star
-        return (lambda: data.sample(size, generator).Y), _loss_and_gradient, data.A_star
+            return (
+                data.sampler(size, generator),
+                _code_loss_and_gradient,
+                data.A_star,
+            )
+        return (
+            (lambda: data.sample(size, generator).Y),
+            _loss_and_gradient,
+            data.A_star,
+        )
     if batch_size is not None or rng is not None:
         raise ValueError(
             "batch_size and rng apply only when data is a generative model or a CodeStream; with a fixed sample, omit them."
         )
     if isinstance(data, CodeBatch):
         if data.A_star.shape != (n, m):
-            raise ValueError(f"the CodeBatch's A_star has shape {data.A_star.shape}; W0 has shape {(n, m)}: they must agree.")
+            raise ValueError(
+                f"the CodeBatch's A_star has shape {data.A_star.shape}; W0 has shape {(n, m)}: they must agree."
+            )
         return (lambda: data), _code_loss_and_gradient, data.A_star
     Y = as_matrix(data, "data", (n, None))
     return (lambda: Y), _loss_and_gradient, None
@@ -400,7 +436,9 @@ def _normalize_columns(W: np.ndarray, step: int) -> np.ndarray:
 
 def _check_divergence(loss_value: float, W: np.ndarray, step: int) -> None:
     if not np.isfinite(loss_value) or not np.all(np.isfinite(W)):
-        raise TrainingDivergedError(f"training diverged at step {step}: non-finite loss or weights; reduce step_size.")
+        raise TrainingDivergedError(
+            f"training diverged at step {step}: non-finite loss or weights; reduce step_size."
+        )
     largest = float(np.max(np.linalg.norm(W, axis=0)))
     if largest > _BLOW_UP:
         raise TrainingDivergedError(

@@ -15,7 +15,13 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from aecore import ReLU, SparseCoding, loss_and_gradient, perturb_dictionary, random_dictionary
+from aecore import (
+    ReLU,
+    SparseCoding,
+    loss_and_gradient,
+    perturb_dictionary,
+    random_dictionary,
+)
 
 SHAPES = ((100, 200, 10_000), (256, 512, 10_000))
 REPEATS = 25
@@ -43,7 +49,9 @@ def main() -> None:
     rng = np.random.default_rng(0)
     blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
     print(f"numpy {np.__version__}, BLAS: {blas['name']} {blas['version']}")
-    print(f"{'n':>5} {'m':>5} {'N':>6} {'gradient ms':>12} {'matmuls ms':>11} {'GFLOP/s':>8} {'fraction':>9}")
+    print(
+        f"{'n':>5} {'m':>5} {'N':>6} {'gradient ms':>12} {'matmuls ms':>11} {'GFLOP/s':>8} {'fraction':>9}"
+    )
     for n, m, N in SHAPES:
         A_star = random_dictionary(n, m, rng)
         W = perturb_dictionary(A_star, 0.2, rng)
@@ -54,9 +62,13 @@ def main() -> None:
         def products() -> None:
             W.T @ Y, W @ X, W.T @ Y, Y @ X.T, Y @ X.T
 
-        t_grad, t_mm = best_times(lambda: loss_and_gradient(W, bias, Y, ReLU()), products)
+        t_grad, t_mm = best_times(
+            lambda: loss_and_gradient(W, bias, Y, ReLU()), products
+        )
         gflops = 5 * 2 * n * m * N / t_grad / 1e9
-        print(f"{n:>5} {m:>5} {N:>6} {1e3 * t_grad:>12.2f} {1e3 * t_mm:>11.2f} {gflops:>8.2f} {t_mm / t_grad:>9.2f}")
+        print(
+            f"{n:>5} {m:>5} {N:>6} {1e3 * t_grad:>12.2f} {1e3 * t_mm:>11.2f} {gflops:>8.2f} {t_mm / t_grad:>9.2f}"
+        )
 
 
 if __name__ == "__main__":

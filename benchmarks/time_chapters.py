@@ -20,7 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def time_notebook(path: Path) -> float:
     """Execute the notebook at ``path`` (cwd = its folder) and return the elapsed seconds."""
     nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
-    client = NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=600,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     start = time.perf_counter()
     client.execute()
     return time.perf_counter() - start
@@ -28,7 +33,9 @@ def time_notebook(path: Path) -> float:
 
 def main(argv: list[str]) -> None:
     """Time the notebooks named in ``argv``, or every chapter notebook, and print a table."""
-    paths = [Path(a).resolve() for a in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
+    paths = [Path(a).resolve() for a in argv] or sorted(
+        (ROOT / "chapters").glob("*.ipynb")
+    )
     total = 0.0
     for path in paths:
         elapsed = time_notebook(path)

@@ -47,7 +47,12 @@ def coalesce_streams(outputs: list) -> list:
     merged: list = []
     for output in outputs:
         previous = merged[-1] if merged else None
-        if output.output_type == "stream" and previous is not None and previous.output_type == "stream" and previous.name == output.name:
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
             previous.text += output.text
         else:
             merged.append(output)
@@ -56,7 +61,9 @@ def coalesce_streams(outputs: list) -> list:
 
 def main(argv: list[str]) -> None:
     """Refresh the notebooks named in ``argv``, or every chapter notebook."""
-    paths = [Path(a).resolve() for a in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
+    paths = [Path(a).resolve() for a in argv] or sorted(
+        (ROOT / "chapters").glob("*.ipynb")
+    )
     for path in paths:
         print(f"refreshing {path}", flush=True)
         refresh(path)

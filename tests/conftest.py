@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # figures saved with myst-nb `glue` under the papermill prefix; both are compared here as
 # decoded pixels, so a stale figure fails while antialiasing noise does not.
 PNG_KEYS = ("image/png", "application/papermill.record/image/png")
-PIXEL_TOLERANCE = 8 / 255  # a pixel differs when one RGBA channel moves by more than this
+PIXEL_TOLERANCE = (
+    8 / 255
+)  # a pixel differs when one RGBA channel moves by more than this
 MAX_DIFFERING_PIXELS = 1e-3  # fraction of differing pixels that still passes
 STALE_FIGURE = "figure output is stale: run `make refresh`"
 
@@ -38,14 +40,18 @@ def _pngs(outputs) -> list[np.ndarray]:
     return images
 
 
-def png_mismatch(stored: list[np.ndarray], fresh: list[np.ndarray]) -> str | None:
+def png_mismatch(
+    stored: list[np.ndarray], fresh: list[np.ndarray]
+) -> str | None:
     """Describe how the fresh figures differ from the stored ones, or return None if they match."""
     if len(stored) != len(fresh):
         return f"{len(stored)} stored figure(s) but {len(fresh)} produced"
     for i, (old, new) in enumerate(zip(stored, fresh)):
         if old.shape != new.shape:
             return f"figure {i}: stored shape {old.shape}, produced {new.shape}"
-        differing = np.mean(np.any(np.abs(old - new) > PIXEL_TOLERANCE, axis=-1))
+        differing = np.mean(
+            np.any(np.abs(old - new) > PIXEL_TOLERANCE, axis=-1)
+        )
         if differing > MAX_DIFFERING_PIXELS:
             return f"figure {i}: {differing:.2%} of pixels differ"
     return None
@@ -69,7 +75,10 @@ def _compare_outputs(self, test, ref, skip_compare=None):
 def pytest_configure(config):
     """Install the PNG-aware output comparison into nbval and register the markers."""
     IPyNbCell.compare_outputs = _compare_outputs
-    config.addinivalue_line("markers", "browser: needs /usr/bin/chromium; a skip fails under CI=true")
+    config.addinivalue_line(
+        "markers",
+        "browser: needs /usr/bin/chromium; a skip fails under CI=true",
+    )
 
 
 def in_ci() -> bool:
@@ -82,7 +91,11 @@ def pytest_runtest_makereport(item, call):
     """Under CI, turn the skip of a browser test into a failure: the check must really run."""
     report = yield
     if report.skipped and in_ci() and item.get_closest_marker("browser"):
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        reason = (
+            report.longrepr[2]
+            if isinstance(report.longrepr, tuple)
+            else report.longrepr
+        )
         report.outcome = "failed"
         report.longrepr = f"browser test skipped under CI=true, which is not allowed: {reason}"
     return report
@@ -113,8 +126,26 @@ def book(tmp_path_factory) -> BookBuild:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not record.exists():
             jupyter_book = Path(sys.executable).with_name("jupyter-book")
-            cmd = [str(jupyter_book), "build", "-W", "-n", "--keep-going", "--path-output", str(out), "."]
+            cmd = [
+                str(jupyter_book),
+                "build",
+                "-W",
+                "-n",
+                "--keep-going",
+                "--path-output",
+                str(out),
+                ".",
+            ]
             proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-            record.write_text(json.dumps({"returncode": proc.returncode, "output": proc.stdout + proc.stderr}))
+            record.write_text(
+                json.dumps(
+                    {
+                        "returncode": proc.returncode,
+                        "output": proc.stdout + proc.stderr,
+                    }
+                )
+            )
     result = json.loads(record.read_text())
-    return BookBuild(result["returncode"], result["output"], out / "_build" / "html")
+    return BookBuild(
+        result["returncode"], result["output"], out / "_build" / "html"
+    )

@@ -18,7 +18,9 @@ def _kink_distance(U: np.ndarray, activation) -> float:
     return float(np.min(np.abs(U)))
 
 
-def _smooth_point(activation, rng: np.random.Generator, n=6, m=5, N=7, margin=1e-3):
+def _smooth_point(
+    activation, rng: np.random.Generator, n=6, m=5, N=7, margin=1e-3
+):
     """A random (W, bias, Y) with every pre-activation at least ``margin`` away from a kink or jump."""
     for _ in range(100):
         W = rng.standard_normal((n, m)) / np.sqrt(n)
@@ -28,7 +30,9 @@ def _smooth_point(activation, rng: np.random.Generator, n=6, m=5, N=7, margin=1e
         mask = activation.active(U)
         if _kink_distance(U, activation) >= margin and 0 < mask.mean() < 1:
             return W, bias, Y
-    raise AssertionError("could not draw a sample away from the kinks")  # pragma: no cover
+    raise AssertionError(
+        "could not draw a sample away from the kinks"
+    )  # pragma: no cover
 
 
 def _central_differences(f, x: np.ndarray, h: float) -> np.ndarray:
@@ -52,14 +56,20 @@ def test_relu_values_and_mask():
     U = np.array([[-2.0, -1e-12, 0.0, 1e-12, 3.0]])
     relu = ae.ReLU()
     np.testing.assert_array_equal(relu(U), [[0.0, 0.0, 0.0, 1e-12, 3.0]])
-    np.testing.assert_array_equal(relu.active(U), [[False, False, False, True, True]])
+    np.testing.assert_array_equal(
+        relu.active(U), [[False, False, False, True, True]]
+    )
 
 
 def test_hard_threshold_values_and_mask():
     U = np.array([[-0.6, -0.5, -0.49, 0.0, 0.49, 0.5, 0.7]])
     ht = ae.HardThreshold(0.5)
-    np.testing.assert_array_equal(ht.active(U), [[True, True, False, False, False, True, True]])
-    np.testing.assert_array_equal(ht(U), [[-0.6, -0.5, 0.0, 0.0, 0.0, 0.5, 0.7]])
+    np.testing.assert_array_equal(
+        ht.active(U), [[True, True, False, False, False, True, True]]
+    )
+    np.testing.assert_array_equal(
+        ht(U), [[-0.6, -0.5, 0.0, 0.0, 0.0, 0.5, 0.7]]
+    )
 
 
 def test_hard_threshold_zero_is_identity():
@@ -82,7 +92,9 @@ def test_encode_decode_loss_match_direct_formulas(activation):
     W, bias, Y = _smooth_point(activation, rng)
     X = ae.encode(W, bias, Y, activation)
     U = W.T @ Y + bias[:, None]
-    np.testing.assert_allclose(X, np.where(activation.active(U), U, 0.0), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(
+        X, np.where(activation.active(U), U, 0.0), rtol=0, atol=1e-14
+    )
     Y_hat = ae.decode(W, X)
     np.testing.assert_allclose(Y_hat, W @ X, rtol=0, atol=1e-14)
     expected = 0.5 * np.mean(np.sum((Y - Y_hat) ** 2, axis=0))
@@ -99,8 +111,13 @@ def test_scalar_bias_equals_constant_vector():
     rng = np.random.default_rng(3)
     W, _, Y = _smooth_point(ae.ReLU(), rng)
     vector = np.full(W.shape[1], -0.2)
-    np.testing.assert_array_equal(ae.encode(W, -0.2, Y, ae.ReLU()), ae.encode(W, vector, Y, ae.ReLU()))
-    for a, b in zip(ae.loss_and_gradient(W, -0.2, Y, ae.ReLU()), ae.loss_and_gradient(W, vector, Y, ae.ReLU())):
+    np.testing.assert_array_equal(
+        ae.encode(W, -0.2, Y, ae.ReLU()), ae.encode(W, vector, Y, ae.ReLU())
+    )
+    for a, b in zip(
+        ae.loss_and_gradient(W, -0.2, Y, ae.ReLU()),
+        ae.loss_and_gradient(W, vector, Y, ae.ReLU()),
+    ):
         np.testing.assert_array_equal(a, b)
 
 
@@ -137,7 +154,9 @@ def test_gradient_matches_central_finite_differences(activation, seed):
     h = 1e-5
     # A perturbation h of one weight moves a pre-activation by at most h·max|y|, far less than the margin,
     # so no unit crosses a kink or jump inside the stencil and central differences are accurate.
-    assert h * np.max(np.abs(Y)) < 0.1 * _kink_distance(W.T @ Y + bias[:, None], activation)
+    assert h * np.max(np.abs(Y)) < 0.1 * _kink_distance(
+        W.T @ Y + bias[:, None], activation
+    )
     _, gW, gb = ae.loss_and_gradient(W, bias, Y, activation)
     fd_W = _central_differences(lambda V: ae.loss(V, bias, Y, activation), W, h)
     fd_b = _central_differences(lambda c: ae.loss(W, c, Y, activation), bias, h)
@@ -162,10 +181,14 @@ def test_gradient_has_a_non_negligible_encoder_term(activation):
     assert np.linalg.norm(encoder_only) > 0.1 * np.linalg.norm(gW)
     assert _rel_err(decoder_only, gW) > 0.1
     # ... and the true (finite-difference) gradient is the sum of both terms.
-    fd_W = _central_differences(lambda V: ae.loss(V, bias, Y, activation), W, 1e-5)
+    fd_W = _central_differences(
+        lambda V: ae.loss(V, bias, Y, activation), W, 1e-5
+    )
     assert _rel_err(decoder_only, fd_W) > 0.1
     assert _rel_err(decoder_only + encoder_only, fd_W) < 1e-6
-    np.testing.assert_allclose(gW, decoder_only + encoder_only, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        gW, decoder_only + encoder_only, rtol=1e-12, atol=1e-14
+    )
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS, ids=IDS)
@@ -197,8 +220,12 @@ def test_gradient_is_the_average_over_samples():
     l1, gW1, gb1 = ae.loss_and_gradient(W, bias, Y1, ae.ReLU())
     l2, gW2, gb2 = ae.loss_and_gradient(W, bias, Y2, ae.ReLU())
     assert l == pytest.approx((3 * l1 + 7 * l2) / 10, rel=1e-12)
-    np.testing.assert_allclose(gW, (3 * gW1 + 7 * gW2) / 10, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(gb, (3 * gb1 + 7 * gb2) / 10, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        gW, (3 * gW1 + 7 * gW2) / 10, rtol=1e-12, atol=1e-15
+    )
+    np.testing.assert_allclose(
+        gb, (3 * gb1 + 7 * gb2) / 10, rtol=1e-12, atol=1e-15
+    )
 
 
 def test_inactive_units_get_zero_gradient():

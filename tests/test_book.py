@@ -4,7 +4,9 @@ import re
 from html.parser import HTMLParser
 
 EXTERNAL_URL = re.compile(r"^(?:[a-z]+:)?//", re.IGNORECASE)
-EXTERNAL_CSS_URL = re.compile(r"(?:url\(|@import)\s*[\"']?(?:https?:)?//", re.IGNORECASE)
+EXTERNAL_CSS_URL = re.compile(
+    r"(?:url\(|@import)\s*[\"']?(?:https?:)?//", re.IGNORECASE
+)
 RESOURCE_RELS = {"stylesheet", "preload", "modulepreload", "icon", "manifest"}
 
 
@@ -20,7 +22,9 @@ class _LoadedUrls(HTMLParser):
         attrs = dict(attrs)
         if attrs.get("src"):
             self.urls.append(attrs["src"])
-        if tag == "link" and RESOURCE_RELS & set((attrs.get("rel") or "").split()):
+        if tag == "link" and RESOURCE_RELS & set(
+            (attrs.get("rel") or "").split()
+        ):
             self.urls.append(attrs.get("href") or "")
 
 
@@ -42,6 +46,10 @@ def test_no_external_assets(book):
         if external:
             offenders[str(page.relative_to(book.html))] = external
     for css in book.html.rglob("*.css"):
-        if EXTERNAL_CSS_URL.search(css.read_text(encoding="utf-8", errors="replace")):
-            offenders[str(css.relative_to(book.html))] = ["external url() or @import"]
+        if EXTERNAL_CSS_URL.search(
+            css.read_text(encoding="utf-8", errors="replace")
+        ):
+            offenders[str(css.relative_to(book.html))] = [
+                "external url() or @import"
+            ]
     assert not offenders, offenders

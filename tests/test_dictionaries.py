@@ -15,7 +15,9 @@ import aecore as ae
 def test_random_dictionary_shape_and_unit_columns(n, m):
     A = ae.random_dictionary(n, m, np.random.default_rng(0))
     assert A.shape == (n, m)
-    np.testing.assert_allclose(np.linalg.norm(A, axis=0), 1.0, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        np.linalg.norm(A, axis=0), 1.0, rtol=0, atol=1e-12
+    )
 
 
 def test_random_dictionary_is_deterministic_per_seed():
@@ -84,8 +86,17 @@ def test_random_dictionary_incoherence_grows_like_sqrt_log_m(m):
 
 def test_random_dictionary_incoherence_increases_with_m():
     n = 400
-    mus = [np.median([ae.incoherence(ae.random_dictionary(n, m, np.random.default_rng(seed))) for seed in range(5)])
-           for m in (5, 40, 320)]
+    mus = [
+        np.median(
+            [
+                ae.incoherence(
+                    ae.random_dictionary(n, m, np.random.default_rng(seed))
+                )
+                for seed in range(5)
+            ]
+        )
+        for m in (5, 40, 320)
+    ]
     assert mus[0] < mus[1] < mus[2]
     # growth is slow (logarithmic), not polynomial: 64× more atoms, well under 4× the incoherence
     assert mus[2] < 4 * mus[0]
@@ -100,8 +111,12 @@ def test_perturb_dictionary_exact_scalar_distance(delta):
     A = ae.random_dictionary(8, 5, rng)
     W = ae.perturb_dictionary(A, delta, rng)
     assert W.shape == A.shape
-    np.testing.assert_allclose(np.linalg.norm(W, axis=0), 1.0, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(np.linalg.norm(W - A, axis=0), delta, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        np.linalg.norm(W, axis=0), 1.0, rtol=0, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        np.linalg.norm(W - A, axis=0), delta, rtol=0, atol=1e-12
+    )
 
 
 def test_perturb_dictionary_exact_per_column_distance():
@@ -109,8 +124,12 @@ def test_perturb_dictionary_exact_per_column_distance():
     A = ae.random_dictionary(10, 6, rng)
     delta = np.array([0.0, 0.1, 0.2, 0.5, 1.5, 2.0])
     W = ae.perturb_dictionary(A, delta, rng)
-    np.testing.assert_allclose(np.linalg.norm(W, axis=0), 1.0, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(np.linalg.norm(W - A, axis=0), delta, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        np.linalg.norm(W, axis=0), 1.0, rtol=0, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        np.linalg.norm(W - A, axis=0), delta, rtol=0, atol=1e-12
+    )
     np.testing.assert_allclose(W[:, 0], A[:, 0], atol=1e-15)
     np.testing.assert_allclose(W[:, -1], -A[:, -1], atol=1e-12)
 
@@ -151,5 +170,9 @@ def test_perturb_dictionary_with_the_seed_that_drew_the_dictionary(delta):
     A = ae.random_dictionary(5, 3, np.random.default_rng(0))
     W = ae.perturb_dictionary(A, delta, np.random.default_rng(0))
     assert np.all(np.isfinite(W))
-    np.testing.assert_allclose(np.linalg.norm(W, axis=0), 1.0, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(np.linalg.norm(W - A, axis=0), delta, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        np.linalg.norm(W, axis=0), 1.0, rtol=0, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        np.linalg.norm(W - A, axis=0), delta, rtol=0, atol=1e-12
+    )

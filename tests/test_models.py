@@ -21,8 +21,14 @@ def _dictionary(n: int, m: int, seed: int) -> np.ndarray:
 
 
 def _assert_close_in_sigmas(observed, expected, std):
-    observed, expected, std = np.broadcast_arrays(*map(np.asarray, (observed, expected, std)))
-    assert np.all(np.abs(observed - expected) <= Z * std), (observed, expected, std)
+    observed, expected, std = np.broadcast_arrays(
+        *map(np.asarray, (observed, expected, std))
+    )
+    assert np.all(np.abs(observed - expected) <= Z * std), (
+        observed,
+        expected,
+        std,
+    )
 
 
 def _models():
@@ -30,7 +36,9 @@ def _models():
     return {
         "mixture": ae.MixtureOfGaussians(A, noise_std=0.1),
         "sparse": ae.SparseCoding(A, s=3, low=0.5, high=1.5, noise_std=0.1),
-        "nonnegative": ae.NonnegativeSparseCoding(A, s=3, low=0.5, high=1.5, noise_std=0.1),
+        "nonnegative": ae.NonnegativeSparseCoding(
+            A, s=3, low=0.5, high=1.5, noise_std=0.1
+        ),
     }
 
 
@@ -84,10 +92,14 @@ def test_noise_has_variance_sigma_squared(name):
     E = (Y - model.A_star @ X).ravel()
     K = E.size
     _assert_close_in_sigmas(E.mean(), 0.0, sigma / np.sqrt(K))
-    _assert_close_in_sigmas(np.mean(E**2), sigma**2, sigma**2 * np.sqrt(2.0 / K))
+    _assert_close_in_sigmas(
+        np.mean(E**2), sigma**2, sigma**2 * np.sqrt(2.0 / K)
+    )
     # independent across coordinates: the empirical covariance is ≈ σ² I
     C = np.cov(Y - model.A_star @ X)
-    assert np.max(np.abs(C - sigma**2 * np.eye(C.shape[0]))) < Z * sigma**2 * np.sqrt(2.0 / 20000)
+    assert np.max(
+        np.abs(C - sigma**2 * np.eye(C.shape[0]))
+    ) < Z * sigma**2 * np.sqrt(2.0 / 20000)
 
 
 @pytest.mark.parametrize("name", MODEL_NAMES)
@@ -117,7 +129,9 @@ def test_mixture_labels_follow_non_uniform_weights():
     assert set(np.unique(X)) == {0.0, 1.0}
     np.testing.assert_array_equal(X.sum(axis=0), 1.0)
     counts = X.sum(axis=1)
-    _assert_close_in_sigmas(counts, N * weights, np.sqrt(N * weights * (1 - weights)))
+    _assert_close_in_sigmas(
+        counts, N * weights, np.sqrt(N * weights * (1 - weights))
+    )
     np.testing.assert_array_equal(model.inclusion_probabilities, weights)
     assert model.s == 1
 
@@ -142,7 +156,9 @@ def test_mixture_observation_is_its_centre_plus_noise():
     model = ae.MixtureOfGaussians(_dictionary(6, 4, 5), noise_std=0.01)
     Y, X = model.sample(100, np.random.default_rng(8))
     labels = X.argmax(axis=0)
-    assert np.max(np.linalg.norm(Y - model.A_star[:, labels], axis=0)) < 0.01 * (np.sqrt(6) + 5)
+    assert np.max(
+        np.linalg.norm(Y - model.A_star[:, labels], axis=0)
+    ) < 0.01 * (np.sqrt(6) + 5)
 
 
 # --------------------------------------------------------------------------- sparse coding
@@ -187,16 +203,22 @@ def test_sparse_coding_signs_are_balanced_and_magnitudes_uniform():
     assert model.kappa1 == 0.0
     assert model.kappa2 == pytest.approx((low**2 + low * high + high**2) / 3)
     _assert_close_in_sigmas(x.mean(), model.kappa1, x.std() / np.sqrt(K))
-    _assert_close_in_sigmas(np.mean(x**2), model.kappa2, np.std(x**2) / np.sqrt(K))
+    _assert_close_in_sigmas(
+        np.mean(x**2), model.kappa2, np.std(x**2) / np.sqrt(K)
+    )
     # |x| uniform on [low, high]: mean (low+high)/2, and the four quarter-bins equally filled
-    _assert_close_in_sigmas(np.abs(x).mean(), (low + high) / 2, (high - low) / np.sqrt(12 * K))
+    _assert_close_in_sigmas(
+        np.abs(x).mean(), (low + high) / 2, (high - low) / np.sqrt(12 * K)
+    )
     counts = np.histogram(np.abs(x), bins=4, range=(low, high))[0]
     _assert_close_in_sigmas(counts, K / 4, np.sqrt(K * 0.25 * 0.75))
 
 
 def test_nonnegative_codes_are_nonnegative_with_right_moments():
     low, high = 0.5, 1.5
-    model = ae.NonnegativeSparseCoding(_dictionary(16, 12, 1), s=3, low=low, high=high)
+    model = ae.NonnegativeSparseCoding(
+        _dictionary(16, 12, 1), s=3, low=low, high=high
+    )
     X = model.sample(20000, np.random.default_rng(13)).X
     assert np.all(X >= 0)
     x = X[X != 0]
@@ -204,14 +226,22 @@ def test_nonnegative_codes_are_nonnegative_with_right_moments():
     assert np.all((x >= low) & (x <= high))
     assert model.kappa1 == pytest.approx((low + high) / 2)
     assert model.kappa2 == pytest.approx((low**2 + low * high + high**2) / 3)
-    _assert_close_in_sigmas(x.mean(), model.kappa1, (high - low) / np.sqrt(12 * K))
-    _assert_close_in_sigmas(np.mean(x**2), model.kappa2, np.std(x**2) / np.sqrt(K))
+    _assert_close_in_sigmas(
+        x.mean(), model.kappa1, (high - low) / np.sqrt(12 * K)
+    )
+    _assert_close_in_sigmas(
+        np.mean(x**2), model.kappa2, np.std(x**2) / np.sqrt(K)
+    )
 
 
 def test_kappas_hand_values():
     A = _dictionary(4, 3, 0)
-    assert ae.SparseCoding(A, s=1, low=1.0, high=2.0).kappa2 == pytest.approx(7 / 3)
-    assert ae.NonnegativeSparseCoding(A, s=1, low=1.0, high=2.0).kappa1 == pytest.approx(1.5)
+    assert ae.SparseCoding(A, s=1, low=1.0, high=2.0).kappa2 == pytest.approx(
+        7 / 3
+    )
+    assert ae.NonnegativeSparseCoding(
+        A, s=1, low=1.0, high=2.0
+    ).kappa1 == pytest.approx(1.5)
     assert ae.SparseCoding(A, s=1).kappa2 == pytest.approx(1.0)
 
 
@@ -224,6 +254,8 @@ def test_rademacher_codes_are_plus_minus_one():
 
 
 def test_nonnegative_with_equal_bounds_gives_constant_codes():
-    model = ae.NonnegativeSparseCoding(_dictionary(8, 6, 2), s=2, low=0.7, high=0.7)
+    model = ae.NonnegativeSparseCoding(
+        _dictionary(8, 6, 2), s=2, low=0.7, high=0.7
+    )
     X = model.sample(500, np.random.default_rng(15)).X
     assert set(np.unique(X)) == {0.0, 0.7}

@@ -20,7 +20,9 @@ def _setting(seed: int, delta: float = 0.2, noise_std: float = 0.05):
     return A, p, W, ae.MixtureOfGaussians(A, p, noise_std)
 
 
-def _antithetic_gradients(W, A, p, bias, noise_std, activation, rng, n_batches=8, half=20_000):
+def _antithetic_gradients(
+    W, A, p, bias, noise_std, activation, rng, n_batches=8, half=20_000
+):
     """Batch means of the empirical gradient minus the closed form at the batch's class frequencies.
 
     Noise enters in pairs (η, −η), which removes the odd-order Monte-Carlo fluctuation;
@@ -35,7 +37,9 @@ def _antithetic_gradients(W, A, p, bias, noise_std, activation, rng, n_batches=8
         Y = np.hstack([A[:, labels] + Z, A[:, labels] - Z])
         grad, _ = ae.gradient(W, bias, Y, activation)
         freq = np.bincount(labels, minlength=m) / half
-        residuals.append(grad - mixture.expected_gradient(W, A, bias, freq, noise_std))
+        residuals.append(
+            grad - mixture.expected_gradient(W, A, bias, freq, noise_std)
+        )
         fired = activation.active(W.T @ Y + bias)
         truth = np.zeros_like(fired)
         truth[np.tile(labels, 2), np.arange(2 * half)] = True
@@ -54,13 +58,21 @@ def test_expected_gradient_unit_columns_closed_form_and_noise_free():
     a = np.sum(W * A, axis=0)
     expected = p * ((a + b) ** 2 * W - a * A)
     for sigma in (0.0, 0.3):
-        np.testing.assert_allclose(mixture.expected_gradient(W, A, b, p, sigma), expected, atol=1e-14)
+        np.testing.assert_allclose(
+            mixture.expected_gradient(W, A, b, p, sigma), expected, atol=1e-14
+        )
 
 
-@pytest.mark.parametrize("activation,bias", [(ae.ReLU(), -0.5), (ae.HardThreshold(0.5), 0.0)], ids=["relu", "ht"])
+@pytest.mark.parametrize(
+    "activation,bias",
+    [(ae.ReLU(), -0.5), (ae.HardThreshold(0.5), 0.0)],
+    ids=["relu", "ht"],
+)
 def test_expected_gradient_matches_monte_carlo_unit_norm(activation, bias):
     A, p, W, _ = _setting(1, delta=0.2, noise_std=0.08)
-    mean, se, exact = _antithetic_gradients(W, A, p, bias, 0.08, activation, np.random.default_rng(2))
+    mean, se, exact = _antithetic_gradients(
+        W, A, p, bias, 0.08, activation, np.random.default_rng(2)
+    )
     assert exact == 1.0
     assert np.linalg.norm(mean) < 4 * se
     # the noise terms cancel: keeping only one of them would be detected
@@ -71,7 +83,9 @@ def test_expected_gradient_matches_monte_carlo_non_unit_columns():
     """For ‖W_i‖ ≠ 1 a radial term 2σ²(‖W_i‖² − 1) W_i survives; Monte Carlo sees it."""
     A, p, W, _ = _setting(3, delta=0.2, noise_std=0.05)
     W = W * np.array([0.9, 1.0, 1.1, 1.25])
-    mean, se, exact = _antithetic_gradients(W, A, p, -0.45, 0.05, ae.ReLU(), np.random.default_rng(4))
+    mean, se, exact = _antithetic_gradients(
+        W, A, p, -0.45, 0.05, ae.ReLU(), np.random.default_rng(4)
+    )
     assert exact == 1.0
     assert np.linalg.norm(mean) < 4 * se
     s = np.sum(W * W, axis=0)
@@ -121,18 +135,27 @@ def test_interval_guarantees_exact_firing(use_threshold):
     A = ae.random_dictionary(n, m, rng)
     mu = ae.incoherence(A)
     t = mixture.noise_margin(sigma, m, 1e-3)
-    interval = (mixture.threshold_range if use_threshold else mixture.bias_range)(mu, n, delta, t)
+    interval = (
+        mixture.threshold_range if use_threshold else mixture.bias_range
+    )(mu, n, delta, t)
     assert interval[0] < interval[1]
     model = ae.MixtureOfGaussians(A, None, sigma)
     sample = model.sample(5000, rng)
     for value in np.linspace(*interval, 5)[1:-1]:
         W = ae.perturb_dictionary(A, rng.uniform(0, delta, m), rng)
-        activation, bias = (ae.HardThreshold(value), 0.0) if use_threshold else (ae.ReLU(), value)
+        activation, bias = (
+            (ae.HardThreshold(value), 0.0)
+            if use_threshold
+            else (ae.ReLU(), value)
+        )
         fired = activation.active(W.T @ sample.Y + bias)
         assert np.mean(np.all(fired == (sample.X > 0), axis=0)) >= 1 - 1e-3
 
 
-@pytest.mark.parametrize("activation,bias", [(ae.ReLU(), -0.7), (ae.ReLU(), -0.2), (ae.HardThreshold(0.3), 0.0)])
+@pytest.mark.parametrize(
+    "activation,bias",
+    [(ae.ReLU(), -0.7), (ae.ReLU(), -0.2), (ae.HardThreshold(0.3), 0.0)],
+)
 def test_exact_firing_probability_matches_monte_carlo(activation, bias):
     rng = np.random.default_rng(8)
     A, p, W, model = _setting(9, delta=0.3, noise_std=0.15)
@@ -161,22 +184,36 @@ def _tan_angle(W, A):
 def test_contraction_factor_is_exact_for_one_step(bias):
     A, p, W, _ = _setting(10, delta=0.4)
     zeta = 2.0
-    rho = mixture.contraction_factor(np.sum(W * A, axis=0), bias, p, step_size=zeta)
+    rho = mixture.contraction_factor(
+        np.sum(W * A, axis=0), bias, p, step_size=zeta
+    )
     W1 = _normalised_step(W, A, p, zeta, bias)
-    np.testing.assert_allclose(_tan_angle(W1, A), rho * _tan_angle(W, A), rtol=1e-12)
+    np.testing.assert_allclose(
+        _tan_angle(W1, A), rho * _tan_angle(W, A), rtol=1e-12
+    )
 
 
 def test_contraction_factor_special_values_and_errors():
-    assert mixture.contraction_factor(1.0, 0.0, 0.1, step_size=4.0)[0] == pytest.approx(1 - 0.4)
-    assert mixture.contraction_factor(1.0, 0.0, 0.1, step_size=10.0)[0] == pytest.approx(0.0)
-    rho = mixture.contraction_factor([1.0, 0.9], -0.5, [0.1, 0.2], step_size=2.0)
+    assert mixture.contraction_factor(1.0, 0.0, 0.1, step_size=4.0)[
+        0
+    ] == pytest.approx(1 - 0.4)
+    assert mixture.contraction_factor(1.0, 0.0, 0.1, step_size=10.0)[
+        0
+    ] == pytest.approx(0.0)
+    rho = mixture.contraction_factor(
+        [1.0, 0.9], -0.5, [0.1, 0.2], step_size=2.0
+    )
     assert rho.shape == (2,)
     with pytest.raises(ValueError, match="step_size"):
-        mixture.contraction_factor(1.0, 0.5, 0.5, step_size=100.0)  # 1 − κ(1 + b)² + κ < 0
+        mixture.contraction_factor(
+            1.0, 0.5, 0.5, step_size=100.0
+        )  # 1 − κ(1 + b)² + κ < 0
     with pytest.raises(ValueError, match="cos_angle"):
         mixture.contraction_factor(1.5, 0.0, 0.1, step_size=1.0)
     with pytest.raises(ValueError, match="common length"):
-        mixture.contraction_factor(1.0, [0.0, 0.0, 0.0], [0.1, 0.2], step_size=1.0)
+        mixture.contraction_factor(
+            1.0, [0.0, 0.0, 0.0], [0.1, 0.2], step_size=1.0
+        )
 
 
 def test_error_trajectory_matches_iterated_expected_gradient():
@@ -187,7 +224,9 @@ def test_error_trajectory_matches_iterated_expected_gradient():
     for _ in range(6):
         W = _normalised_step(W, A, p, zeta, b)
         errors.append(np.linalg.norm(W - A, axis=0))
-    np.testing.assert_allclose(predicted, np.array(errors), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(
+        predicted, np.array(errors), rtol=1e-10, atol=1e-14
+    )
     with pytest.raises(ValueError, match="errors0"):
         mixture.trajectory(1.5, b, p, step_size=zeta, n_steps=3)
 
@@ -203,7 +242,9 @@ def test_fixed_sample_floor_is_the_top_eigenvector_error():
     errors_sq = []
     for _ in range(10):
         sample = model.sample(N, rng)
-        result = ae.train(A, -0.5, sample.Y, ae.ReLU(), step_size=2.4, n_steps=100)
+        result = ae.train(
+            A, -0.5, sample.Y, ae.ReLU(), step_size=2.4, n_steps=100
+        )
         labels = sample.X.argmax(axis=0)
         for i in range(M_UNITS):
             Yi = sample.Y[:, labels == i]
@@ -213,8 +254,12 @@ def test_fixed_sample_floor_is_the_top_eigenvector_error():
         errors_sq.append(np.sum((result.W - A) ** 2, axis=0))
     measured = np.sqrt(np.mean(errors_sq, axis=0))
     predicted = mixture.fixed_sample_floor(p, 0.05, N_DIM, n_samples=N)
-    np.testing.assert_allclose(measured, predicted, rtol=0.2)  # 40 draws of a χ²_15: ±11% per column (2 sd)
-    assert np.sqrt(np.mean(measured**2)) == pytest.approx(np.sqrt(np.mean(predicted**2)), rel=0.08)
+    np.testing.assert_allclose(
+        measured, predicted, rtol=0.2
+    )  # 40 draws of a χ²_15: ±11% per column (2 sd)
+    assert np.sqrt(np.mean(measured**2)) == pytest.approx(
+        np.sqrt(np.mean(predicted**2)), rel=0.08
+    )
 
 
 @pytest.mark.parametrize("bias", [0.0, -0.5])
@@ -222,32 +267,64 @@ def test_stationary_floor_matches_fresh_batch_training(bias):
     A, p, _, model = _setting(14, noise_std=0.05)
     activation = ae.HardThreshold(0.5) if bias == 0.0 else ae.ReLU()
     zeta, N = 1.5, 400
-    result = ae.train(A, bias, model, activation, step_size=zeta, n_steps=400, batch_size=N,
-                      rng=np.random.default_rng(15), A_star=A)
+    result = ae.train(
+        A,
+        bias,
+        model,
+        activation,
+        step_size=zeta,
+        n_steps=400,
+        batch_size=N,
+        rng=np.random.default_rng(15),
+        A_star=A,
+    )
     measured = np.sqrt(np.mean(result.indexed_errors[20:] ** 2))
-    predicted = np.sqrt(np.mean(mixture.fresh_batch_floor(bias, p, 0.05, N_DIM, step_size=zeta, batch_size=N) ** 2))
+    predicted = np.sqrt(
+        np.mean(
+            mixture.fresh_batch_floor(
+                bias, p, 0.05, N_DIM, step_size=zeta, batch_size=N
+            )
+            ** 2
+        )
+    )
     assert measured == pytest.approx(predicted, rel=0.06)
 
 
 def test_stationary_floor_reduces_for_zero_bias():
     p, zeta, n, N, sigma = np.array([0.1, 0.3]), 2.0, 50, 1000, 0.1
     kappa = zeta * p
-    expected = sigma * np.sqrt((1 + sigma**2) * (n - 1) / (N * p)) * np.sqrt(kappa / (2 - kappa))
-    np.testing.assert_allclose(mixture.fresh_batch_floor(0.0, p, sigma, n, step_size=zeta, batch_size=N), expected, rtol=1e-12)
+    expected = (
+        sigma
+        * np.sqrt((1 + sigma**2) * (n - 1) / (N * p))
+        * np.sqrt(kappa / (2 - kappa))
+    )
+    np.testing.assert_allclose(
+        mixture.fresh_batch_floor(
+            0.0, p, sigma, n, step_size=zeta, batch_size=N
+        ),
+        expected,
+        rtol=1e-12,
+    )
     with pytest.raises(ValueError, match="batch_size"):
-        mixture.fresh_batch_floor(0.0, p, sigma, n, step_size=zeta, batch_size=0)
+        mixture.fresh_batch_floor(
+            0.0, p, sigma, n, step_size=zeta, batch_size=0
+        )
 
 
 # --------------------------------------------------------------------------- plain gradient descent
 
 
 def test_unnormalised_scale_closed_form_and_zero_gradient():
-    assert mixture.unnormalised_scale(-0.5) == pytest.approx((0.5 + np.sqrt(4.25)) / 2)
+    assert mixture.unnormalised_scale(-0.5) == pytest.approx(
+        (0.5 + np.sqrt(4.25)) / 2
+    )
     assert mixture.unnormalised_scale(-0.5) == pytest.approx(1.2808, abs=1e-4)
     assert mixture.unnormalised_scale(0.0, 0.3) == pytest.approx(1.0)
     A, p, _, _ = _setting(16)
     c = mixture.unnormalised_scale(-0.6, 0.2)
-    np.testing.assert_allclose(mixture.expected_gradient(c * A, A, -0.6, p, 0.2), 0.0, atol=1e-12)
+    np.testing.assert_allclose(
+        mixture.expected_gradient(c * A, A, -0.6, p, 0.2), 0.0, atol=1e-12
+    )
     with pytest.raises(ValueError, match="bias"):
         mixture.unnormalised_scale(3.0)
 
@@ -280,11 +357,17 @@ def test_correlation_inequality_holds_on_the_ball_and_alpha_identity():
             d = W - A
             a = np.sum(W * A, axis=0)
             # the raw gradient: ⟨g, d⟩ = p((a + b)² + a)/2 ‖d‖² exactly
-            np.testing.assert_allclose(np.sum(g * d, axis=0), p * ((a + b) ** 2 + a) / 2 * radius**2, rtol=1e-10)
+            np.testing.assert_allclose(
+                np.sum(g * d, axis=0),
+                p * ((a + b) ** 2 + a) / 2 * radius**2,
+                rtol=1e-10,
+            )
             # the tangential part satisfies the inequality with the constants
             g_t = g - W * np.sum(W * g, axis=0)
             lhs = np.sum(g_t * d, axis=0)
-            rhs = alpha * np.sum(d * d, axis=0) + beta * np.sum(g_t * g_t, axis=0)
+            rhs = alpha * np.sum(d * d, axis=0) + beta * np.sum(
+                g_t * g_t, axis=0
+            )
             assert np.all(lhs >= rhs - 1e-15)
     with pytest.raises(ValueError, match="split"):
         mixture.correlation_constants(p, 0.3, split=2.0)
@@ -295,7 +378,9 @@ def test_contraction_factor_refuses_a_unit_that_does_not_fire():
     with pytest.raises(ValueError, match="cos_angle \\+ bias must be positive"):
         mixture.contraction_factor(0.4, -0.5, np.full(4, 0.25), step_size=1.0)
     with pytest.raises(ValueError, match="does not fire"):
-        mixture.trajectory(1.2, -0.5, np.full(4, 0.25), step_size=1.0, n_steps=3)
+        mixture.trajectory(
+            1.2, -0.5, np.full(4, 0.25), step_size=1.0, n_steps=3
+        )
 
 
 # --------------------------------------------------------------------------- every term seen (issue 8, item 7)
@@ -337,7 +422,11 @@ def test_correlation_constants_are_attained():
         g = mixture.expected_gradient(W, A, -0.3, p)
         g_t = g - W * np.sum(W * g, axis=0)
         d = W - A
-        return np.sum(g_t * d, axis=0), np.sum(d * d, axis=0), np.sum(g_t * g_t, axis=0)
+        return (
+            np.sum(g_t * d, axis=0),
+            np.sum(d * d, axis=0),
+            np.sum(g_t * g_t, axis=0),
+        )
 
     alpha, beta = mixture.correlation_constants(p, delta, split=1.0)
     lhs, dd, gg = tangential_terms(delta)

@@ -11,11 +11,15 @@ import aecore as ae
 from aecore.theory import nonnegative
 
 LOW, HIGH = 1.0, 2.0
-NODES = (np.array([-1.0, 1.0]) / np.sqrt(3.0) + 1.0) / 2.0  # 2-point Gauss–Legendre on [0, 1]
+NODES = (
+    np.array([-1.0, 1.0]) / np.sqrt(3.0) + 1.0
+) / 2.0  # 2-point Gauss–Legendre on [0, 1]
 
 
 def _orthonormal(n: int, m: int, seed: int) -> np.ndarray:
-    return np.linalg.qr(np.random.default_rng(seed).standard_normal((n, n)))[0][:, :m]
+    return np.linalg.qr(np.random.default_rng(seed).standard_normal((n, n)))[0][
+        :, :m
+    ]
 
 
 def _exact_expectation(W, A, b, s, low, high, fn):
@@ -40,7 +44,9 @@ def _exact_firing_gradient(W, A, b, y, S):
     """Per-sample gradient of ``½‖y − W ReLU(Wᵀy + b)‖²`` (asserting that exactly ``S`` fires)."""
     u = W.T @ y + b
     fired = np.flatnonzero(u > 0)
-    assert set(fired) == set(S), "the test setting must fire exactly on the support"
+    assert set(fired) == set(S), (
+        "the test setting must fire exactly on the support"
+    )
     grad, _ = ae.gradient(W, b, y[:, None], ae.ReLU())
     return grad
 
@@ -68,14 +74,35 @@ def test_cross_talk_moments_match_enumeration_over_supports(s):
     mom = nonnegative.cross_talk_moments(C, s, LOW, HIGH, sigma)
     for i in range(m):
         others = [j for j in range(m) if j != i]
-        for k, mean, std in ((s, mom.off_mean[i], mom.off_std[i]), (s - 1, mom.on_mean[i], mom.on_std[i])):
+        for k, mean, std in (
+            (s, mom.off_mean[i], mom.off_std[i]),
+            (s - 1, mom.on_mean[i], mom.on_std[i]),
+        ):
             subsets = list(itertools.combinations(others, k))
-            first = np.mean([k1 * C[i, list(T)].sum() for T in subsets]) if k else 0.0
-            second = np.mean(
-                [k2 * np.sum(C[i, list(T)] ** 2) + k1**2 * (C[i, list(T)].sum() ** 2 - np.sum(C[i, list(T)] ** 2)) for T in subsets]
-            ) if k else 0.0
+            first = (
+                np.mean([k1 * C[i, list(T)].sum() for T in subsets])
+                if k
+                else 0.0
+            )
+            second = (
+                np.mean(
+                    [
+                        k2 * np.sum(C[i, list(T)] ** 2)
+                        + k1**2
+                        * (
+                            C[i, list(T)].sum() ** 2
+                            - np.sum(C[i, list(T)] ** 2)
+                        )
+                        for T in subsets
+                    ]
+                )
+                if k
+                else 0.0
+            )
             assert mean == pytest.approx(first, abs=1e-12)
-            assert std**2 == pytest.approx(second - first**2 + sigma**2, abs=1e-12)
+            assert std**2 == pytest.approx(
+                second - first**2 + sigma**2, abs=1e-12
+            )
 
 
 def test_cross_talk_moments_validation():
@@ -84,7 +111,9 @@ def test_cross_talk_moments_validation():
     with pytest.raises(ValueError, match="s must be at most"):
         nonnegative.cross_talk_moments(np.eye(3), 4, LOW, HIGH)
     with pytest.raises(ValueError, match="extra_second_moment"):
-        nonnegative.cross_talk_moments(np.eye(3), 1, LOW, HIGH, extra_second_moment=-1.0)
+        nonnegative.cross_talk_moments(
+            np.eye(3), 1, LOW, HIGH, extra_second_moment=-1.0
+        )
 
 
 def test_worst_case_range_reduces_to_mixture_interval():
@@ -100,7 +129,9 @@ def test_worst_case_range_is_sufficient():
     n, m, s, delta = 40, 10, 2, 0.1
     A = _orthonormal(n, m, 1)
     W = ae.perturb_dictionary(A, delta, rng)
-    lower, upper = nonnegative.bias_range(ae.incoherence(A), n, delta, 0.0, s, LOW, 1.5)
+    lower, upper = nonnegative.bias_range(
+        ae.incoherence(A), n, delta, 0.0, s, LOW, 1.5
+    )
     assert lower < upper
     sample = ae.NonnegativeSparseCoding(A, s, LOW, 1.5).sample(3000, rng)
     for b in np.linspace(lower + 1e-6, upper, 5):
@@ -114,8 +145,12 @@ def test_typical_range_orders_with_k():
     rng = np.random.default_rng(2)
     A = ae.random_dictionary(64, 96, rng)
     W = ae.perturb_dictionary(A, 0.1, rng)
-    lo1, up1 = nonnegative.typical_bias_range(W.T @ A, 2, LOW, HIGH, 0.05, k_off=2.0, k_on=2.0)
-    lo2, up2 = nonnegative.typical_bias_range(W.T @ A, 2, LOW, HIGH, 0.05, k_off=3.0, k_on=3.0)
+    lo1, up1 = nonnegative.typical_bias_range(
+        W.T @ A, 2, LOW, HIGH, 0.05, k_off=2.0, k_on=2.0
+    )
+    lo2, up2 = nonnegative.typical_bias_range(
+        W.T @ A, 2, LOW, HIGH, 0.05, k_off=3.0, k_on=3.0
+    )
     assert np.all(up2 < up1) and np.all(lo2 > lo1)
     with pytest.raises(ValueError, match="k_off"):
         nonnegative.typical_bias_range(W.T @ A, 2, LOW, HIGH, k_off=-1.0)
@@ -128,8 +163,12 @@ def test_error_rates_sharp_case_and_support_rate():
     false_fire, miss = nonnegative.unit_error_rates(C, -1.25, 2, LOW, HIGH)
     np.testing.assert_allclose(false_fire, 0.0)
     np.testing.assert_allclose(miss, 0.25)
-    assert nonnegative.firing_probability(C, -0.5, 2, LOW, HIGH) == pytest.approx(1.0)
-    assert nonnegative.firing_probability(C, 0.1, 2, LOW, HIGH) == pytest.approx(0.0)
+    assert nonnegative.firing_probability(
+        C, -0.5, 2, LOW, HIGH
+    ) == pytest.approx(1.0)
+    assert nonnegative.firing_probability(
+        C, 0.1, 2, LOW, HIGH
+    ) == pytest.approx(0.0)
 
 
 def test_error_rates_match_monte_carlo():
@@ -138,10 +177,14 @@ def test_error_rates_match_monte_carlo():
     A = ae.random_dictionary(n, m, rng)
     W = ae.perturb_dictionary(A, 0.1, rng)
     b = -0.6
-    sample = ae.NonnegativeSparseCoding(A, s, LOW, HIGH, sigma).sample(40_000, rng)
+    sample = ae.NonnegativeSparseCoding(A, s, LOW, HIGH, sigma).sample(
+        40_000, rng
+    )
     fired = W.T @ sample.Y + b > 0
     on = sample.X > 0
-    false_fire, miss = nonnegative.unit_error_rates(W.T @ A, b, s, LOW, HIGH, sigma)
+    false_fire, miss = nonnegative.unit_error_rates(
+        W.T @ A, b, s, LOW, HIGH, sigma
+    )
     measured_false = fired[~on].mean()
     measured_miss = (~fired[on]).mean()
     # averages over units; the Gaussian model of the tail is approximate: 25% relative
@@ -149,18 +192,23 @@ def test_error_rates_match_monte_carlo():
     assert measured_miss == pytest.approx(miss.mean(), rel=0.25)
 
 
-
 def test_spurious_energy_matches_monte_carlo():
     rng = np.random.default_rng(15)
     n, m, s, sigma = 64, 128, 3, 0.05
     A = ae.random_dictionary(n, m, rng)
     W = ae.perturb_dictionary(A, 0.1, rng)
-    sample = ae.NonnegativeSparseCoding(A, s, LOW, HIGH, sigma).sample(40_000, rng)
+    sample = ae.NonnegativeSparseCoding(A, s, LOW, HIGH, sigma).sample(
+        40_000, rng
+    )
     on = sample.X > 0
     for b in (-0.4, -0.7):
         X = ae.encode(W, b, sample.Y, ae.ReLU())
         measured = np.sum(X[~on] ** 2) / np.sum(X[on] ** 2)
-        assert measured == pytest.approx(nonnegative.spurious_energy(W.T @ A, b, s, LOW, HIGH, sigma), rel=0.2)
+        assert measured == pytest.approx(
+            nonnegative.spurious_energy(W.T @ A, b, s, LOW, HIGH, sigma),
+            rel=0.2,
+        )
+
 
 # --------------------------------------------------------------------------- expected gradient
 
@@ -172,7 +220,11 @@ def test_expected_gradient_reduces_to_mixture():
     b = rng.uniform(-0.7, -0.3, 8)
     lam = np.sum(W * A, axis=0)
     expected = (1 / 8) * ((lam + b) ** 2 * W - lam * A)
-    np.testing.assert_allclose(nonnegative.expected_gradient(W, A, b, 1, 1.0, 1.0), expected, atol=1e-14)
+    np.testing.assert_allclose(
+        nonnegative.expected_gradient(W, A, b, 1, 1.0, 1.0),
+        expected,
+        atol=1e-14,
+    )
 
 
 @pytest.mark.parametrize("s", [1, 2, 3])
@@ -182,7 +234,9 @@ def test_expected_gradient_exact_at_orthonormal_optimum(s):
     A = _orthonormal(8, m, 6)
     b = np.array([-0.3, -0.5, -0.7, -0.4, -0.6])
     exact = _exact_expectation(A, A, b, s, LOW, HIGH, _exact_firing_gradient)
-    np.testing.assert_allclose(nonnegative.expected_gradient(A, A, b, s, LOW, HIGH), exact, atol=1e-12)
+    np.testing.assert_allclose(
+        nonnegative.expected_gradient(A, A, b, s, LOW, HIGH), exact, atol=1e-12
+    )
 
 
 def test_expected_gradient_close_to_exact_near_optimum():
@@ -191,8 +245,12 @@ def test_expected_gradient_close_to_exact_near_optimum():
     A = _orthonormal(12, m, 7)
     errors = []
     for delta in (0.04, 0.08):
-        W = ae.perturb_dictionary(A, delta, np.random.default_rng(7))  # same directions, two sizes
-        exact = _exact_expectation(W, A, -0.5, s, LOW, HIGH, _exact_firing_gradient)
+        W = ae.perturb_dictionary(
+            A, delta, np.random.default_rng(7)
+        )  # same directions, two sizes
+        exact = _exact_expectation(
+            W, A, -0.5, s, LOW, HIGH, _exact_firing_gradient
+        )
         approx = nonnegative.expected_gradient(W, A, -0.5, s, LOW, HIGH)
         errors.append(np.linalg.norm(exact - approx) / np.linalg.norm(exact))
     assert errors[0] < 0.03 and errors[1] < 0.06
@@ -210,11 +268,17 @@ def test_radial_coefficient_second_order_beats_leading_order():
 
     exact = _exact_expectation(A, A, b, s, LOW, HIGH, radial)
     second = nonnegative.radial_coefficient(A, b, s, LOW, HIGH)
-    first = nonnegative.radial_coefficient(A, b, s, LOW, HIGH, second_order=False)
+    first = nonnegative.radial_coefficient(
+        A, b, s, LOW, HIGH, second_order=False
+    )
     assert np.max(np.abs(second - exact)) < 0.3 * np.max(np.abs(first - exact))
     orth = _orthonormal(12, m, 9)
     np.testing.assert_allclose(
-        nonnegative.radial_coefficient(orth, b, s, LOW, HIGH), nonnegative.radial_coefficient(orth, b, s, LOW, HIGH, second_order=False), atol=1e-12
+        nonnegative.radial_coefficient(orth, b, s, LOW, HIGH),
+        nonnegative.radial_coefficient(
+            orth, b, s, LOW, HIGH, second_order=False
+        ),
+        atol=1e-12,
     )
 
 
@@ -232,15 +296,21 @@ def test_expected_gradient_validation():
 def test_contraction_factor_reduces_to_mixture_and_matches_one_step():
     zeta, m, b = 2.0, 4, -0.5
     c = zeta / m * (1 + b) ** 2
-    assert nonnegative.contraction_factor(1.0, b, 1, m, 1.0, 1.0, step_size=zeta) == pytest.approx((1 - c) / (1 - c + zeta / m))
+    assert nonnegative.contraction_factor(
+        1.0, b, 1, m, 1.0, 1.0, step_size=zeta
+    ) == pytest.approx((1 - c) / (1 - c + zeta / m))
     # one population step of a single tilted column (s = 1: no cross terms)
     A = _orthonormal(6, m, 10)
     theta = 0.2
     W = A.copy()
     W[:, 0] = np.cos(theta) * A[:, 0] + np.sin(theta) * A[:, 1]
-    errors = nonnegative.trajectory(W, A, b, 1, LOW, HIGH, step_size=zeta, n_steps=1)
+    errors = nonnegative.trajectory(
+        W, A, b, 1, LOW, HIGH, step_size=zeta, n_steps=1
+    )
     new_theta = 2 * np.arcsin(errors[1, 0] / 2)
-    r = nonnegative.contraction_factor(np.cos(theta), b, 1, m, LOW, HIGH, step_size=zeta)
+    r = nonnegative.contraction_factor(
+        np.cos(theta), b, 1, m, LOW, HIGH, step_size=zeta
+    )
     assert np.tan(new_theta) == pytest.approx(r * np.tan(theta), rel=1e-10)
     with pytest.raises(ValueError, match="step_size is too large"):
         nonnegative.contraction_factor(1.0, b, 1, m, LOW, HIGH, step_size=100.0)
@@ -250,18 +320,30 @@ def test_common_mode_floor_properties_and_population_fixed_point():
     rng = np.random.default_rng(11)
     A = ae.random_dictionary(64, 128, rng)
     assert nonnegative.population_floor(A, -0.6, 1, LOW, HIGH) == 0.0
-    floors = [nonnegative.population_floor(A, b, 3, LOW, HIGH) for b in (-0.3, -0.6, -0.9, -1.2)]
+    floors = [
+        nonnegative.population_floor(A, b, 3, LOW, HIGH)
+        for b in (-0.3, -0.6, -0.9, -1.2)
+    ]
     assert np.all(np.diff(floors) > 0)
     zeta = 0.3 / (3 / 128 * 7 / 3)
-    errors = nonnegative.trajectory(A, A, -0.6, 3, LOW, HIGH, step_size=zeta, n_steps=60)
+    errors = nonnegative.trajectory(
+        A, A, -0.6, 3, LOW, HIGH, step_size=zeta, n_steps=60
+    )
     assert np.median(errors[-1]) == pytest.approx(floors[1], rel=0.05)
 
 
 def test_sampling_floor_reduces_to_mixture():
     n, m, N, sigma = 50, 10, 5000, 0.1
     expected = sigma * np.sqrt((1 + sigma**2) * (n - 1) / (N / m))
-    assert nonnegative.fixed_sample_floor(-0.5, 1, 1.0, 1.0, sigma, n, m, n_samples=N) == pytest.approx(expected)
-    grows = [nonnegative.fresh_batch_floor(b, 3, LOW, HIGH, 0.05, 128, 256, step_size=10.0, batch_size=2000) for b in (-0.4, -0.7, -1.0)]
+    assert nonnegative.fixed_sample_floor(
+        -0.5, 1, 1.0, 1.0, sigma, n, m, n_samples=N
+    ) == pytest.approx(expected)
+    grows = [
+        nonnegative.fresh_batch_floor(
+            b, 3, LOW, HIGH, 0.05, 128, 256, step_size=10.0, batch_size=2000
+        )
+        for b in (-0.4, -0.7, -1.0)
+    ]
     assert np.all(np.diff(grows) > 0)
 
 
@@ -269,23 +351,66 @@ def test_error_curve_limits():
     rng = np.random.default_rng(16)
     A = ae.random_dictionary(64, 128, rng)
     zeta, b = 0.3 / (3 / 128 * 7 / 3), -0.6
-    curve = nonnegative.error_curve(A, b, 3, LOW, HIGH, 0.05, delta0=0.3, step_size=zeta, batch_size=1000, n_steps=200)
+    curve = nonnegative.error_curve(
+        A,
+        b,
+        3,
+        LOW,
+        HIGH,
+        0.05,
+        delta0=0.3,
+        step_size=zeta,
+        batch_size=1000,
+        n_steps=200,
+    )
     assert curve[0] == pytest.approx(0.3)
-    floor = np.hypot(nonnegative.population_floor(A, b, 3, LOW, HIGH),
-                     nonnegative.fresh_batch_floor(b, 3, LOW, HIGH, 0.05, 64, 128, step_size=zeta, batch_size=1000))
+    floor = np.hypot(
+        nonnegative.population_floor(A, b, 3, LOW, HIGH),
+        nonnegative.fresh_batch_floor(
+            b, 3, LOW, HIGH, 0.05, 64, 128, step_size=zeta, batch_size=1000
+        ),
+    )
     assert curve[-1] == pytest.approx(floor, rel=1e-6)
     # s = 1 with no noise: no floors, pure contraction
-    pure = nonnegative.error_curve(A, b, 1, LOW, HIGH, 0.0, delta0=0.3, step_size=zeta / 3, batch_size=10, n_steps=3)
-    r = nonnegative.contraction_factor(np.cos(2 * np.arcsin(0.15)), b, 1, 128, LOW, HIGH, step_size=zeta / 3)
-    assert np.tan(2 * np.arcsin(pure[1] / 2)) == pytest.approx(r * np.tan(2 * np.arcsin(0.15)))
+    pure = nonnegative.error_curve(
+        A,
+        b,
+        1,
+        LOW,
+        HIGH,
+        0.0,
+        delta0=0.3,
+        step_size=zeta / 3,
+        batch_size=10,
+        n_steps=3,
+    )
+    r = nonnegative.contraction_factor(
+        np.cos(2 * np.arcsin(0.15)), b, 1, 128, LOW, HIGH, step_size=zeta / 3
+    )
+    assert np.tan(2 * np.arcsin(pure[1] / 2)) == pytest.approx(
+        r * np.tan(2 * np.arcsin(0.15))
+    )
     with pytest.raises(ValueError, match="delta0"):
-        nonnegative.error_curve(A, b, 3, LOW, HIGH, 0.05, delta0=0.0, step_size=zeta, batch_size=10, n_steps=1)
+        nonnegative.error_curve(
+            A,
+            b,
+            3,
+            LOW,
+            HIGH,
+            0.05,
+            delta0=0.0,
+            step_size=zeta,
+            batch_size=10,
+            n_steps=1,
+        )
 
 
 def test_bias_drift_is_geometric():
     drift = nonnegative.bias_drift(-0.8, 10.0, 3, 256, 4)
     np.testing.assert_allclose(drift, -0.8 * (1 - 30 / 256) ** np.arange(5))
-    assert nonnegative.bias_drift(np.array([-0.5, -0.6]), 1.0, 1, 10, 2).shape == (3, 2)
+    assert nonnegative.bias_drift(
+        np.array([-0.5, -0.6]), 1.0, 1, 10, 2
+    ).shape == (3, 2)
     with pytest.raises(ValueError, match="bias_step_size"):
         nonnegative.bias_drift(-0.5, -1.0, 1, 10, 2)
 
@@ -294,7 +419,9 @@ def test_unnormalised_scale_reduces_to_mixture():
     for b in (0.0, -0.3, -0.5):
         c = nonnegative.unnormalised_scale(b, 1.0, 1.0)
         assert c * (c + b) == pytest.approx(1.0)
-        assert nonnegative.step_limit(b, 1, 1, 1.0, 1.0) == pytest.approx(2 / (4 + b * b))
+        assert nonnegative.step_limit(b, 1, 1, 1.0, 1.0) == pytest.approx(
+            2 / (4 + b * b)
+        )
 
 
 # --------------------------------------------------------------------------- the bias rule
@@ -326,7 +453,9 @@ def test_rule_formula_scale_invariance_and_common_tilt():
     np.testing.assert_allclose(rule(3.0 * A), b, atol=1e-12)
     k = rule.k(m)
     p = s / m
-    assert 1 - __import__("scipy").special.ndtr(k) == pytest.approx(0.5 * p / (1 - p))
+    assert 1 - __import__("scipy").special.ndtr(k) == pytest.approx(
+        0.5 * p / (1 - p)
+    )
     # a common tilt toward A*1 moves the rule much less than it moves the uncentred estimate
     u = A.sum(axis=1) / np.linalg.norm(A.sum(axis=1))
     tilted = A + 0.1 * (u[:, None] - A * (u @ A))
@@ -347,9 +476,13 @@ def test_rule_meets_false_fire_budget_and_is_admissible():
     n, m, s, sigma, eps = 128, 256, 6, 0.05, 0.5
     A = ae.random_dictionary(n, m, rng)
     W = ae.perturb_dictionary(A, 0.1, rng)
-    rule = nonnegative.CoherenceBias(s, LOW, HIGH, sigma, false_fire=eps, delta=0.1)
+    rule = nonnegative.CoherenceBias(
+        s, LOW, HIGH, sigma, false_fire=eps, delta=0.1
+    )
     b = rule(W)
-    sample = ae.NonnegativeSparseCoding(A, s, LOW, HIGH, sigma).sample(20_000, rng)
+    sample = ae.NonnegativeSparseCoding(A, s, LOW, HIGH, sigma).sample(
+        20_000, rng
+    )
     fired = W.T @ sample.Y + b[:, None] > 0
     on = sample.X > 0
     measured = fired[~on].mean()
@@ -359,11 +492,15 @@ def test_rule_meets_false_fire_budget_and_is_admissible():
     assert measured == pytest.approx(predicted.mean(), rel=0.1)
     # ... and the rule's own (estimated) moments put every unit exactly on the target
     est = rule.moments(W)
-    assert nonnegative._false_fire_from_moments(est, b) == pytest.approx(np.full(m, target), rel=1e-9)
+    assert nonnegative._false_fire_from_moments(est, b) == pytest.approx(
+        np.full(m, target), rel=1e-9
+    )
     assert measured == pytest.approx(target, rel=0.2)
     budget = 0.01
     ok = rule.admissible(W, budget)
-    assert 0 < ok.sum() < m  # the budget separates units: the check is not vacuous
+    assert (
+        0 < ok.sum() < m
+    )  # the budget separates units: the check is not vacuous
     np.testing.assert_array_equal(ok, rule.miss_rate(W) <= budget)
     assert np.all(rule.lower_end(W, budget)[ok] < b[ok])
     assert np.all(rule.miss_rate(W, rule.lower_end(W, budget)) <= budget + 1e-9)
@@ -376,8 +513,19 @@ def test_rule_runs_inside_train():
     A = ae.random_dictionary(32, 48, rng)
     model = ae.NonnegativeSparseCoding(A, 2, LOW, HIGH, 0.05)
     W0 = ae.perturb_dictionary(A, 0.2, rng)
-    rule = nonnegative.CoherenceBias(2, LOW, HIGH, 0.05, false_fire=0.5, delta=0.2)
-    result = ae.train(W0, rule, model, ae.ReLU(), step_size=5.0, n_steps=3, batch_size=500, rng=rng)
+    rule = nonnegative.CoherenceBias(
+        2, LOW, HIGH, 0.05, false_fire=0.5, delta=0.2
+    )
+    result = ae.train(
+        W0,
+        rule,
+        model,
+        ae.ReLU(),
+        step_size=5.0,
+        n_steps=3,
+        batch_size=500,
+        rng=rng,
+    )
     np.testing.assert_allclose(result.bias, rule(result.W), atol=0.05)
     assert result.indexed_errors.shape == (4, 48)
 
@@ -425,9 +573,9 @@ def test_radial_coefficient_noise_term_by_antithetic_monte_carlo():
         return np.bincount(S.ravel(), weights=per_unit.ravel(), minlength=m) / T
 
     measured = (radial(eta) + radial(-eta)) / 2 - radial(0 * eta)
-    predicted = nonnegative.radial_coefficient(A, b, s, LOW, HIGH, sigma) - nonnegative.radial_coefficient(
-        A, b, s, LOW, HIGH, 0.0
-    )
+    predicted = nonnegative.radial_coefficient(
+        A, b, s, LOW, HIGH, sigma
+    ) - nonnegative.radial_coefficient(A, b, s, LOW, HIGH, 0.0)
     assert measured.sum() == pytest.approx(predicted.sum(), rel=0.05)
     np.testing.assert_allclose(measured, predicted, rtol=0.15)
 
@@ -446,9 +594,13 @@ def test_sampling_variance_noise_terms_by_monte_carlo():
     S, x, eta = _forced_firing_samples(A, s, sigma, T, rng)
     g, AS = _forced_firing_gradient(A, b, S, x, eta)
     radial = np.einsum("tsn,tns->ts", g, AS)
-    measured = np.mean(np.sum(g * g, axis=2) - radial**2)  # ‖P⊥_i g_i‖², over units in S
+    measured = np.mean(
+        np.sum(g * g, axis=2) - radial**2
+    )  # ‖P⊥_i g_i‖², over units in S
     _, kappa2 = nonnegative.code_moments(LOW, HIGH)
-    floor = nonnegative.fixed_sample_floor(b, s, LOW, HIGH, sigma, n, m, n_samples=N)
+    floor = nonnegative.fixed_sample_floor(
+        b, s, LOW, HIGH, sigma, n, m, n_samples=N
+    )
     predicted = (floor * kappa2) ** 2 * (s / m) * N  # floor = √(V/(pN))/κ₂
     assert measured == pytest.approx(predicted, rel=0.03)
 
@@ -460,7 +612,11 @@ def test_train_refuses_to_learn_the_bias_of_a_rule():
     Y = ae.NonnegativeSparseCoding(A, 2, LOW, HIGH).sample(50, rng).Y
     rule = nonnegative.CoherenceBias(s=2, low=LOW, high=HIGH)
     settings = dict(step_size=0.1, n_steps=2)
-    with pytest.raises(ValueError, match="bias_step_size must be 0 when bias is a rule"):
+    with pytest.raises(
+        ValueError, match="bias_step_size must be 0 when bias is a rule"
+    ):
         ae.train(A, rule, Y, ae.ReLU(), bias_step_size=0.1, **settings)
-    result = ae.train(A, rule, Y, ae.ReLU(), **settings)  # the refusal is about the combination only
+    result = ae.train(
+        A, rule, Y, ae.ReLU(), **settings
+    )  # the refusal is about the combination only
     assert result.bias.shape == (6,)

@@ -27,19 +27,54 @@ from types import ModuleType
 
 from . import mixture, nonnegative, sparse
 
-__all__ = ["MODELS", "NO_ANSWER", "QUESTIONS", "concept_table", "mixture", "nonnegative", "sparse"]
+__all__ = [
+    "MODELS",
+    "NO_ANSWER",
+    "QUESTIONS",
+    "concept_table",
+    "mixture",
+    "nonnegative",
+    "sparse",
+]
 
 #: The shared questions, in the order the chapters ask them: ``(function name, question)``.
 QUESTIONS: tuple[tuple[str, str], ...] = (
-    ("bias_range", "Which bias makes exactly the right units fire, from any δ-close start?"),
-    ("firing_probability", "How often does the hidden layer fire exactly on the true support?"),
-    ("expected_gradient", "What is the expected gradient on the exact-firing event?"),
-    ("contraction_factor", "By what factor does one normalised step shrink tan θ?"),
-    ("trajectory", "What errors does normalised descent on the expected gradient go through?"),
-    ("population_floor", "Where does descent on the expected gradient itself stop?"),
-    ("fixed_sample_floor", "Where does descent on one fixed sample of size N stop?"),
-    ("fresh_batch_floor", "Where does descent with a fresh batch of N per step settle?"),
-    ("unnormalised_scale", "What column norm does plain (unnormalised) descent reach?"),
+    (
+        "bias_range",
+        "Which bias makes exactly the right units fire, from any δ-close start?",
+    ),
+    (
+        "firing_probability",
+        "How often does the hidden layer fire exactly on the true support?",
+    ),
+    (
+        "expected_gradient",
+        "What is the expected gradient on the exact-firing event?",
+    ),
+    (
+        "contraction_factor",
+        "By what factor does one normalised step shrink tan θ?",
+    ),
+    (
+        "trajectory",
+        "What errors does normalised descent on the expected gradient go through?",
+    ),
+    (
+        "population_floor",
+        "Where does descent on the expected gradient itself stop?",
+    ),
+    (
+        "fixed_sample_floor",
+        "Where does descent on one fixed sample of size N stop?",
+    ),
+    (
+        "fresh_batch_floor",
+        "Where does descent with a fresh batch of N per step settle?",
+    ),
+    (
+        "unnormalised_scale",
+        "What column norm does plain (unnormalised) descent reach?",
+    ),
     ("step_limit", "For which steps does plain descent reach that norm?"),
 )
 
@@ -52,10 +87,22 @@ MODELS: tuple[tuple[str, ModuleType], ...] = (
 
 #: Why a model has no function for a question: ``{(module name, question name): reason}``.
 NO_ANSWER: dict[tuple[str, str], str] = {
-    ("sparse", "bias_range"): "the hard threshold at ½ with b = 0 replaces the bias; see firing_probability",
-    ("mixture", "population_floor"): "zero: at A* the expected gradient is radial, so the normalised step does not move",
-    ("sparse", "population_floor"): "the systematic term ‖g_i^⊥(A*)‖ enters fixed_sample_floor and fresh_batch_floor directly",
-    ("sparse", "unnormalised_scale"): "the chapter trains only with normalised columns",
+    (
+        "sparse",
+        "bias_range",
+    ): "the hard threshold at ½ with b = 0 replaces the bias; see firing_probability",
+    (
+        "mixture",
+        "population_floor",
+    ): "zero: at A* the expected gradient is radial, so the normalised step does not move",
+    (
+        "sparse",
+        "population_floor",
+    ): "the systematic term ‖g_i^⊥(A*)‖ enters fixed_sample_floor and fresh_batch_floor directly",
+    (
+        "sparse",
+        "unnormalised_scale",
+    ): "the chapter trains only with normalised columns",
     ("sparse", "step_limit"): "the chapter trains only with normalised columns",
 }
 
@@ -82,7 +129,9 @@ def concept_table() -> list[tuple[str, str, list[str]]]:
             has = name in module.__all__
             reason = NO_ANSWER.get((short, name))
             if has == (reason is not None):
-                raise RuntimeError(f"aecore.theory.{short}: question {name!r} must have a function or a reason, not both.")
+                raise RuntimeError(
+                    f"aecore.theory.{short}: question {name!r} must have a function or a reason, not both."
+                )
             cells.append(f"{module.__name__}.{name}" if has else f"— {reason}")
         rows.append((name, question, cells))
     return rows

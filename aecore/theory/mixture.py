@@ -31,7 +31,14 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import log_ndtr, ndtr
 
-from .._validate import as_array, as_matrix, as_unit_matrix, as_vector, check_int, check_real
+from .._validate import (
+    as_array,
+    as_matrix,
+    as_unit_matrix,
+    as_vector,
+    check_int,
+    check_real,
+)
 from ..autoencoder import HardThreshold, ReLU
 from ._scale import scale_polynomial
 
@@ -60,16 +67,22 @@ def _finite_1d(value: object, name: str) -> np.ndarray:
 
 def _check_weights(p: np.ndarray) -> np.ndarray:
     if np.any(p <= 0) or np.any(p > 1):
-        raise ValueError(f"weights must lie in (0, 1] (mixing weights p_i); got values in [{p.min()}, {p.max()}].")
+        raise ValueError(
+            f"weights must lie in (0, 1] (mixing weights p_i); got values in [{p.min()}, {p.max()}]."
+        )
     return p
 
 
 def _per_column(**arrays: object) -> list[np.ndarray]:
     """Convert scalars / 1-D arrays to float vectors broadcast to one common length ``m``."""
     vectors = {name: _finite_1d(value, name) for name, value in arrays.items()}
-    lengths = {name: v.shape[0] for name, v in vectors.items() if v.shape[0] != 1}
+    lengths = {
+        name: v.shape[0] for name, v in vectors.items() if v.shape[0] != 1
+    }
     if len(set(lengths.values())) > 1:
-        raise ValueError(f"per-column arguments must be scalars or have one common length; got lengths {lengths}.")
+        raise ValueError(
+            f"per-column arguments must be scalars or have one common length; got lengths {lengths}."
+        )
     m = next(iter(lengths.values()), 1)
     return [np.broadcast_to(v, (m,)).copy() for v in vectors.values()]
 
@@ -96,7 +109,11 @@ def _check_errors(e: np.ndarray) -> np.ndarray:
 
 
 def expected_gradient(
-    W: np.ndarray, A_star: np.ndarray, bias: float | np.ndarray, weights: np.ndarray, noise_std: float = 0.0
+    W: np.ndarray,
+    A_star: np.ndarray,
+    bias: float | np.ndarray,
+    weights: np.ndarray,
+    noise_std: float = 0.0,
 ) -> np.ndarray:
     """Expected tied gradient of the mixture model on the exact-firing event.
 
@@ -165,19 +182,32 @@ def noise_margin(noise_std: float, m: int, failure_prob: float) -> float:
     """
     sigma = check_real(noise_std, "noise_std", low=0.0)
     m = check_int(m, "m", low=1)
-    eps = check_real(failure_prob, "failure_prob", low=0.0, high=1.0, low_open=True, high_open=True)
+    eps = check_real(
+        failure_prob,
+        "failure_prob",
+        low=0.0,
+        high=1.0,
+        low_open=True,
+        high_open=True,
+    )
     return sigma * float(np.sqrt(2.0 * np.log(2.0 * m / eps)))
 
 
-def _check_interval_args(mu: float, n: int, delta: float, margin: float) -> tuple[float, float, float]:
+def _check_interval_args(
+    mu: float, n: int, delta: float, margin: float
+) -> tuple[float, float, float]:
     mu = check_real(mu, "mu", low=0.0)
     n = check_int(n, "n", low=1)
-    delta = check_real(delta, "delta", low=0.0, high=np.sqrt(2.0), high_open=True)
+    delta = check_real(
+        delta, "delta", low=0.0, high=np.sqrt(2.0), high_open=True
+    )
     margin = check_real(margin, "margin", low=0.0)
     return mu / np.sqrt(n) + delta, 1.0 - delta**2 / 2.0, margin
 
 
-def bias_range(mu: float, n: int, delta: float, margin: float) -> tuple[float, float]:
+def bias_range(
+    mu: float, n: int, delta: float, margin: float
+) -> tuple[float, float]:
     """Sufficient interval of the ReLU bias ``b`` for exact firing from a δ-close start.
 
     Unit ``i`` fires on class ``i`` if ``a_i + W_iᵀη + b > 0`` with ``a_i >= 1 − δ²/2``,
@@ -207,7 +237,9 @@ def bias_range(mu: float, n: int, delta: float, margin: float) -> tuple[float, f
     return float(-own + t), float(-cross - t)
 
 
-def threshold_range(mu: float, n: int, delta: float, margin: float) -> tuple[float, float]:
+def threshold_range(
+    mu: float, n: int, delta: float, margin: float
+) -> tuple[float, float]:
     """Sufficient interval of the hard threshold ``λ`` (with ``b = 0``) for exact firing.
 
     Unit ``i`` fires on class ``i`` if ``|a_i + W_iᵀη| >= λ`` and stays silent on class
@@ -268,20 +300,28 @@ def firing_probability(
     b = _bias_like(bias, m)
     sigma = check_real(noise_std, "noise_std", low=0.0, low_open=True)
     scale = sigma * np.linalg.norm(W, axis=0)  # std of z_j, shape (m,)
-    mean = W.T @ A_star + b[:, None]  # (m units, m classes): mean of u_j on class k
+    mean = (
+        W.T @ A_star + b[:, None]
+    )  # (m units, m classes): mean of u_j on class k
     if isinstance(activation, ReLU):
         log_on = log_ndtr(mean / scale[:, None])  # P[u_j > 0]
         log_off = log_ndtr(-mean / scale[:, None])
     elif isinstance(activation, HardThreshold):
         lam = activation.threshold
-        off = ndtr((lam - mean) / scale[:, None]) - ndtr((-lam - mean) / scale[:, None])  # P[|u_j| < λ]
+        off = ndtr((lam - mean) / scale[:, None]) - ndtr(
+            (-lam - mean) / scale[:, None]
+        )  # P[|u_j| < λ]
         with np.errstate(divide="ignore"):
             log_off = np.log(np.clip(off, 0.0, 1.0))
             log_on = np.log(np.clip(1.0 - off, 0.0, 1.0))
     else:
-        raise ValueError(f"activation must be aecore.ReLU() or aecore.HardThreshold(λ); got {activation!r}.")
+        raise ValueError(
+            f"activation must be aecore.ReLU() or aecore.HardThreshold(λ); got {activation!r}."
+        )
     diag = np.arange(m)
-    others = np.where(np.eye(m, dtype=bool), 0.0, log_off)  # log P[unit j silent | k] for j ≠ k
+    others = np.where(
+        np.eye(m, dtype=bool), 0.0, log_off
+    )  # log P[unit j silent | k] for j ≠ k
     log_exact = others.sum(axis=0) + log_on[diag, diag]
     return float(np.clip(np.sum(p * np.exp(log_exact)), 0.0, 1.0))
 
@@ -290,7 +330,11 @@ def firing_probability(
 
 
 def contraction_factor(
-    cos_angle: float | np.ndarray, bias: float | np.ndarray, weights: float | np.ndarray, *, step_size: float
+    cos_angle: float | np.ndarray,
+    bias: float | np.ndarray,
+    weights: float | np.ndarray,
+    *,
+    step_size: float,
 ) -> np.ndarray:
     """Factor ``ρ`` in ``tan θ' = ρ tan θ`` for one step of normalised gradient descent.
 
@@ -331,7 +375,9 @@ def contraction_factor(
     p, b, a = _per_column(weights=weights, bias=bias, cos_angle=cos_angle)
     _check_weights(p)
     if np.any(np.abs(a) > 1):
-        raise ValueError(f"cos_angle must lie in [-1, 1]; got values in [{a.min()}, {a.max()}].")
+        raise ValueError(
+            f"cos_angle must lie in [-1, 1]; got values in [{a.min()}, {a.max()}]."
+        )
     if np.any(a + b <= 0):
         raise ValueError(
             "cos_angle + bias must be positive for every column: where cos θ_i + b_i <= 0 unit i does not fire "
@@ -348,7 +394,12 @@ def contraction_factor(
 
 
 def trajectory(
-    errors0: float | np.ndarray, bias: float | np.ndarray, weights: np.ndarray, *, step_size: float, n_steps: int
+    errors0: float | np.ndarray,
+    bias: float | np.ndarray,
+    weights: np.ndarray,
+    *,
+    step_size: float,
+    n_steps: int,
 ) -> np.ndarray:
     """Column errors ``‖W_i − A*_i‖`` predicted by iterating the exact angle recursion.
 
@@ -394,7 +445,13 @@ def trajectory(
 
 
 def fresh_batch_floor(
-    bias: float | np.ndarray, weights: np.ndarray, noise_std: float, n: int, *, step_size: float, batch_size: int
+    bias: float | np.ndarray,
+    weights: np.ndarray,
+    noise_std: float,
+    n: int,
+    *,
+    step_size: float,
+    batch_size: int,
 ) -> np.ndarray:
     """RMS column error at stationarity when every step draws a fresh batch of ``N`` samples.
 
@@ -437,14 +494,18 @@ def fresh_batch_floor(
     sigma = check_real(noise_std, "noise_std", low=0.0)
     rho = contraction_factor(1.0, b, p, step_size=zeta)
     if np.any(np.abs(rho) >= 1):
-        raise ValueError("step_size gives |ρ| >= 1 for some column: there is no stationary floor; reduce step_size.")
+        raise ValueError(
+            "step_size gives |ρ| >= 1 for some column: there is no stationary floor; reduce step_size."
+        )
     kappa = zeta * p
     c = kappa * (1.0 + b) ** 2
     noise = sigma * np.sqrt((1.0 + sigma**2) * (n - 1) * p / N)
     return zeta * noise / ((1.0 - c + kappa) * np.sqrt(1.0 - rho**2))
 
 
-def fixed_sample_floor(weights: np.ndarray, noise_std: float, n: int, *, n_samples: int) -> np.ndarray:
+def fixed_sample_floor(
+    weights: np.ndarray, noise_std: float, n: int, *, n_samples: int
+) -> np.ndarray:
     """RMS column error of the point that gradient descent on one fixed sample converges to.
 
     On a fixed sample with exact firing, the perpendicular part of the full-batch gradient
@@ -497,7 +558,9 @@ def unnormalised_scale(bias: float, noise_std: float = 0.0) -> float:
     float
         The largest real root of ``h`` (positive, with ``c* + b > 0``).
     """
-    b = check_real(bias, "bias", low=-2.0, high=2.0, low_open=True, high_open=True)
+    b = check_real(
+        bias, "bias", low=-2.0, high=2.0, low_open=True, high_open=True
+    )
     sigma = check_real(noise_std, "noise_std", low=0.0)
     roots = np.roots(scale_polynomial(b, sigma))
     real = roots[np.abs(roots.imag) < 1e-9].real
@@ -523,7 +586,9 @@ def step_limit(bias: float, noise_std: float = 0.0) -> float:
         ``2/h′(c*)``.
     """
     c = unnormalised_scale(bias, noise_std)
-    slope = np.polyval(np.polyder(scale_polynomial(float(bias), float(noise_std))), c)
+    slope = np.polyval(
+        np.polyder(scale_polynomial(float(bias), float(noise_std))), c
+    )
     return float(2.0 / slope)
 
 
@@ -556,7 +621,9 @@ def correlation_constants(
     alpha, beta : (m,) ndarray
     """
     p = _check_weights(_finite_1d(weights, "weights"))
-    delta = check_real(delta, "delta", low=0.0, high=np.sqrt(2.0), high_open=True)
+    delta = check_real(
+        delta, "delta", low=0.0, high=np.sqrt(2.0), high_open=True
+    )
     split = check_real(split, "split", low=0.0, high=1.0)
     a_min = 1.0 - delta**2 / 2.0
     return split * p * a_min * (1.0 + a_min) / 2.0, (1.0 - split) / p

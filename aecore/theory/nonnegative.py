@@ -102,15 +102,21 @@ def _cross_talk_matrix(C: object) -> np.ndarray:
     C = as_matrix(C, "C")
     m = C.shape[0]
     if C.shape != (m, m) or m < 2:
-        raise ValueError(f"C must be a square (m, m) matrix with m >= 2 (C = WᵀA*); got shape {C.shape}.")
+        raise ValueError(
+            f"C must be a square (m, m) matrix with m >= 2 (C = WᵀA*); got shape {C.shape}."
+        )
     return C
 
 
-def _unit_pair(W: object, A_star: object, name: str = "W") -> tuple[np.ndarray, np.ndarray]:
+def _unit_pair(
+    W: object, A_star: object, name: str = "W"
+) -> tuple[np.ndarray, np.ndarray]:
     A_star = as_unit_matrix(A_star, "A_star")
     W = as_unit_matrix(W, name, A_star.shape)
     if A_star.shape[1] < 2:
-        raise ValueError(f"A_star must have at least 2 columns; got {A_star.shape[1]}.")
+        raise ValueError(
+            f"A_star must have at least 2 columns; got {A_star.shape[1]}."
+        )
     return W, A_star
 
 
@@ -231,7 +237,13 @@ def cross_talk_moments(
 
 
 def bias_range(
-    mu: float, n: int, delta: float, margin: float, s: int, low: float, high: float
+    mu: float,
+    n: int,
+    delta: float,
+    margin: float,
+    s: int,
+    low: float,
+    high: float,
 ) -> tuple[float, float]:
     """Sufficient range of the ReLU bias for exact support recovery from a δ-close start.
 
@@ -266,11 +278,15 @@ def bias_range(
     s = check_int(s, "s", low=1)
     mu = check_real(mu, "mu", low=0.0)
     n = check_int(n, "n", low=1)
-    delta = check_real(delta, "delta", low=0.0, high=np.sqrt(2.0), high_open=True)
+    delta = check_real(
+        delta, "delta", low=0.0, high=np.sqrt(2.0), high_open=True
+    )
     a1, a2 = _code_range(low, high)
     t = check_real(margin, "margin", low=0.0)
     nu = mu / np.sqrt(n) + delta
-    return float(-(a1 * (1.0 - delta**2 / 2.0) - (s - 1) * a2 * nu) + t), float(-s * a2 * nu - t)
+    return float(-(a1 * (1.0 - delta**2 / 2.0) - (s - 1) * a2 * nu) + t), float(
+        -s * a2 * nu - t
+    )
 
 
 def typical_bias_range(
@@ -326,14 +342,18 @@ def _normal_cdf_integral(t: np.ndarray) -> np.ndarray:
 _TINY = 1e-300
 
 
-def _false_fire_from_moments(mom: CrossTalkMoments, b: np.ndarray) -> np.ndarray:
+def _false_fire_from_moments(
+    mom: CrossTalkMoments, b: np.ndarray
+) -> np.ndarray:
     """``P[u_i > 0 | i ∉ S] = Φ((b_i + off_mean_i)/off_std_i)``."""
     z = (b + mom.off_mean) / np.maximum(mom.off_std, _TINY)
     sharp = (b + mom.off_mean > 0).astype(float)
     return np.clip(np.where(mom.off_std > 0, ndtr(z), sharp), 0.0, 1.0)
 
 
-def _miss_from_moments(mom: CrossTalkMoments, b: np.ndarray, low: float, high: float) -> np.ndarray:
+def _miss_from_moments(
+    mom: CrossTalkMoments, b: np.ndarray, low: float, high: float
+) -> np.ndarray:
     """``P[a_i x + Z + b_i <= 0]`` with ``x ~ U[a₁, a₂]`` and ``Z ~ N(on_mean_i, on_std_i²)``."""
     a1, a2 = _code_range(low, high)
     sd = np.maximum(mom.on_std, _TINY)
@@ -341,8 +361,13 @@ def _miss_from_moments(mom: CrossTalkMoments, b: np.ndarray, low: float, high: f
     beta = mom.lam / sd
     spread = beta * (a2 - a1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        averaged = (_normal_cdf_integral(alpha - beta * a1) - _normal_cdf_integral(alpha - beta * a2)) / spread
-    smooth = np.where(spread > 1e-9, averaged, ndtr(alpha - beta * (a1 + a2) / 2.0))
+        averaged = (
+            _normal_cdf_integral(alpha - beta * a1)
+            - _normal_cdf_integral(alpha - beta * a2)
+        ) / spread
+    smooth = np.where(
+        spread > 1e-9, averaged, ndtr(alpha - beta * (a1 + a2) / 2.0)
+    )
     # no noise and no cross-talk: the fraction of x ∈ [a₁, a₂] with ax + on_mean + b <= 0
     threshold = -(b + mom.on_mean)
     if a2 > a1:
@@ -390,7 +415,9 @@ def unit_error_rates(
     """
     mom = cross_talk_moments(C, s, low, high, noise_std)
     b = as_vector(bias, "bias", mom.lam.shape[0])
-    return _false_fire_from_moments(mom, b), _miss_from_moments(mom, b, low, high)
+    return _false_fire_from_moments(mom, b), _miss_from_moments(
+        mom, b, low, high
+    )
 
 
 def firing_probability(
@@ -423,10 +450,11 @@ def firing_probability(
     p = s / false_fire.shape[0]
     with np.errstate(divide="ignore"):
         log_rate = p * np.sum(np.log1p(-miss))
-        if p < 1.0:  # with s = m no unit is off its support, and there is no false-firing term
+        if (
+            p < 1.0
+        ):  # with s = m no unit is off its support, and there is no false-firing term
             log_rate = log_rate + (1.0 - p) * np.sum(np.log1p(-false_fire))
     return float(np.clip(np.exp(log_rate), 0.0, 1.0))
-
 
 
 def spurious_energy(
@@ -462,20 +490,36 @@ def spurious_energy(
     t = b + mom.off_mean
     with np.errstate(over="ignore", invalid="ignore"):
         z = t / sd
-        wrong = sd**2 * ((1.0 + z * z) * ndtr(z) + z * np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi))
+        wrong = sd**2 * (
+            (1.0 + z * z) * ndtr(z)
+            + z * np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
+        )
         # a (near-)deterministic off-support input overflows z²: the same moment as (sd² + t²)Φ(z) + sd·t·φ(z)
-        sharp = (sd**2 + t * t) * ndtr(z) + sd * t * np.exp(-0.5 * np.minimum(z * z, 1e4)) / np.sqrt(2.0 * np.pi)
+        sharp = (sd**2 + t * t) * ndtr(z) + sd * t * np.exp(
+            -0.5 * np.minimum(z * z, 1e4)
+        ) / np.sqrt(2.0 * np.pi)
     wrong = np.where(np.isfinite(wrong), wrong, sharp)
     shift = b + mom.on_mean
-    right = mom.lam**2 * kappa2 + 2.0 * mom.lam * kappa1 * shift + shift**2 + mom.on_std**2
+    right = (
+        mom.lam**2 * kappa2
+        + 2.0 * mom.lam * kappa1 * shift
+        + shift**2
+        + mom.on_std**2
+    )
     p = s / m
     return float((1.0 - p) * wrong.sum() / (p * right.sum()))
+
 
 # --------------------------------------------------------------------------- expected gradient
 
 
 def expected_gradient(
-    W: np.ndarray, A_star: np.ndarray, bias: float | np.ndarray, s: int, low: float, high: float
+    W: np.ndarray,
+    A_star: np.ndarray,
+    bias: float | np.ndarray,
+    s: int,
+    low: float,
+    high: float,
 ) -> np.ndarray:
     """Leading-order expected gradient ``E[∇_W ℓ]`` on the exact-firing event (unit-norm columns).
 
@@ -578,13 +622,24 @@ def radial_coefficient(
         return p * leading
     G = A_star.T @ A_star
     np.fill_diagonal(G, 0.0)
-    first = (2.0 * b * kappa1 + (kappa1 + b) * (2.0 * kappa1 + b)) * G.sum(axis=1)
-    second = (4.0 * kappa2 + 3.0 * b * kappa1 + 2.0 * sigma**2) * np.sum(G * G, axis=1)
+    first = (2.0 * b * kappa1 + (kappa1 + b) * (2.0 * kappa1 + b)) * G.sum(
+        axis=1
+    )
+    second = (4.0 * kappa2 + 3.0 * b * kappa1 + 2.0 * sigma**2) * np.sum(
+        G * G, axis=1
+    )
     return p * (leading + w * (first + second))
 
 
 def contraction_factor(
-    cos_angle: float, bias: float, s: int, m: int, low: float, high: float, *, step_size: float
+    cos_angle: float,
+    bias: float,
+    s: int,
+    m: int,
+    low: float,
+    high: float,
+    *,
+    step_size: float,
 ) -> float:
     """Factor ``r`` in ``tan θ' = r tan θ`` for one step of normalised gradient descent.
 
@@ -630,7 +685,9 @@ def contraction_factor(
     zp = zeta * s / m
     c = zp * (b * (2.0 * lam * kappa1 + b) + lam**2 * kappa2)
     if c >= 1.0:
-        raise ValueError(f"step_size is too large: γq(a) = ζp(a²κ₂ + 2abκ₁ + b²) = {c:.3g} >= 1; reduce step_size.")
+        raise ValueError(
+            f"step_size is too large: γq(a) = ζp(a²κ₂ + 2abκ₁ + b²) = {c:.3g} >= 1; reduce step_size."
+        )
     return float((1.0 - c) / (1.0 - c + zp * kappa2))
 
 
@@ -694,7 +751,9 @@ def trajectory(
 # --------------------------------------------------------------------------- floors
 
 
-def population_floor(A_star: np.ndarray, bias: float, s: int, low: float, high: float) -> float:
+def population_floor(
+    A_star: np.ndarray, bias: float, s: int, low: float, high: float
+) -> float:
     """Systematic error floor of population gradient descent with a constant bias.
 
     At ``W = A*`` the tangential part of the leading-order gradient of column ``i`` is
@@ -731,11 +790,22 @@ def population_floor(A_star: np.ndarray, bias: float, s: int, low: float, high: 
     b = check_real(bias, "bias")
     kappa1, kappa2 = code_moments(low, high)
     norm_sum = float(np.linalg.norm(A_star.sum(axis=1)))
-    return (s - 1) * abs(b * (2.0 * kappa1 + b)) * norm_sum / ((m - 1) * (kappa2 + (s - 1) * (kappa1 + b) ** 2))
+    return (
+        (s - 1)
+        * abs(b * (2.0 * kappa1 + b))
+        * norm_sum
+        / ((m - 1) * (kappa2 + (s - 1) * (kappa1 + b) ** 2))
+    )
 
 
 def _sampling_variance(
-    bias: float, s: int, low: float, high: float, noise_std: float, n: int, m: int
+    bias: float,
+    s: int,
+    low: float,
+    high: float,
+    noise_std: float,
+    n: int,
+    m: int,
 ) -> tuple[float, float, float, float, float, int]:
     """``V = E‖g_i^⊥‖²`` at ``A*`` (see :func:`fixed_sample_floor`), with the checked arguments."""
     n = check_int(n, "n", low=2)
@@ -744,13 +814,27 @@ def _sampling_variance(
     b = check_real(bias, "bias")
     sigma = check_real(noise_std, "noise_std", low=0.0)
     kappa1, kappa2 = code_moments(low, high)
-    pair = 2.0 * kappa2 + 2.0 * kappa1**2 + 4.0 * b * kappa1 + b * b + 2.0 * sigma**2
+    pair = (
+        2.0 * kappa2
+        + 2.0 * kappa1**2
+        + 4.0 * b * kappa1
+        + b * b
+        + 2.0 * sigma**2
+    )
     V = b * b * (s - 1) * pair + (n - s) * sigma**2 * (kappa2 + sigma**2)
     return V, s / m, b, kappa1, kappa2, s
 
 
 def fixed_sample_floor(
-    bias: float, s: int, low: float, high: float, noise_std: float, n: int, m: int, *, n_samples: int
+    bias: float,
+    s: int,
+    low: float,
+    high: float,
+    noise_std: float,
+    n: int,
+    m: int,
+    *,
+    n_samples: int,
 ) -> float:
     """Statistical error floor of full-batch descent on one fixed sample (RMS of ``‖W_i − A*_i‖``).
 
@@ -784,13 +868,24 @@ def fixed_sample_floor(
     -------
     float
     """
-    V, p, _, _, kappa2, _ = _sampling_variance(bias, s, low, high, noise_std, n, m)
+    V, p, _, _, kappa2, _ = _sampling_variance(
+        bias, s, low, high, noise_std, n, m
+    )
     N = check_int(n_samples, "n_samples", low=1)
     return float(np.sqrt(V / (p * N)) / kappa2)
 
 
 def fresh_batch_floor(
-    bias: float, s: int, low: float, high: float, noise_std: float, n: int, m: int, *, step_size: float, batch_size: int
+    bias: float,
+    s: int,
+    low: float,
+    high: float,
+    noise_std: float,
+    n: int,
+    m: int,
+    *,
+    step_size: float,
+    batch_size: int,
 ) -> float:
     """Stationary statistical error floor with a fresh batch of ``N`` per step (RMS of ``‖W_i − A*_i‖``).
 
@@ -821,12 +916,18 @@ def fresh_batch_floor(
     -------
     float
     """
-    V, p, b, kappa1, kappa2, s = _sampling_variance(bias, s, low, high, noise_std, n, m)
+    V, p, b, kappa1, kappa2, s = _sampling_variance(
+        bias, s, low, high, noise_std, n, m
+    )
     N = check_int(batch_size, "batch_size", low=1)
     zeta = check_real(step_size, "step_size", low=0.0, low_open=True)
     r = contraction_factor(1.0, b, s, m, low, high, step_size=zeta)
     c = zeta * p * (kappa2 + 2.0 * b * kappa1 + b * b)
-    return float(zeta * np.sqrt(p * V / N) / ((1.0 - c + zeta * p * kappa2) * np.sqrt(1.0 - r * r)))
+    return float(
+        zeta
+        * np.sqrt(p * V / N)
+        / ((1.0 - c + zeta * p * kappa2) * np.sqrt(1.0 - r * r))
+    )
 
 
 def error_curve(
@@ -882,7 +983,14 @@ def error_curve(
     n, m = A_star.shape
     s = _sparsity(s, m)
     b = check_real(bias, "bias")
-    delta0 = check_real(delta0, "delta0", low=0.0, high=np.sqrt(2.0), low_open=True, high_open=True)
+    delta0 = check_real(
+        delta0,
+        "delta0",
+        low=0.0,
+        high=np.sqrt(2.0),
+        low_open=True,
+        high_open=True,
+    )
     zeta = check_real(step_size, "step_size", low=0.0, low_open=True)
     n_steps = check_int(n_steps, "n_steps", low=0)
     kappa1, kappa2 = code_moments(low, high)
@@ -890,18 +998,35 @@ def error_curve(
     c = zp * (kappa2 + 2.0 * b * kappa1 + b * b)
     r = contraction_factor(1.0, b, s, m, low, high, step_size=zeta)
     r_cm = (1.0 - c) / (1.0 - c + zp * (kappa2 + (s - 1) * (kappa1 + b) ** 2))
-    t = np.arange(n_steps + 1)  # allocated first: an absurd n_steps fails here, not after a long loop
+    t = np.arange(
+        n_steps + 1
+    )  # allocated first: an absurd n_steps fails here, not after a long loop
     own = np.empty(n_steps + 1)
     theta, own[0] = 2.0 * np.arcsin(delta0 / 2.0), delta0
     for k in range(n_steps):
-        theta = np.arctan(contraction_factor(np.cos(theta), b, s, m, low, high, step_size=zeta) * np.tan(theta))
+        theta = np.arctan(
+            contraction_factor(
+                np.cos(theta), b, s, m, low, high, step_size=zeta
+            )
+            * np.tan(theta)
+        )
         own[k + 1] = 2.0 * np.sin(theta / 2.0)
-    stat = fresh_batch_floor(b, s, low, high, noise_std, n, m, step_size=zeta, batch_size=batch_size)
+    stat = fresh_batch_floor(
+        b, s, low, high, noise_std, n, m, step_size=zeta, batch_size=batch_size
+    )
     eps = population_floor(A_star, b, s, low, high)
-    return np.sqrt(own**2 + stat**2 * (1.0 - r ** (2 * t)) + (eps * (1.0 - r_cm**t)) ** 2)
+    return np.sqrt(
+        own**2 + stat**2 * (1.0 - r ** (2 * t)) + (eps * (1.0 - r_cm**t)) ** 2
+    )
 
 
-def bias_drift(bias0: float | np.ndarray, bias_step_size: float, s: int, m: int, n_steps: int) -> np.ndarray:
+def bias_drift(
+    bias0: float | np.ndarray,
+    bias_step_size: float,
+    s: int,
+    m: int,
+    n_steps: int,
+) -> np.ndarray:
     """Bias trajectory of plain gradient descent on ``b`` while firing stays exact, near ``A*``.
 
     On the exact-firing event ``∂ℓ/∂b_i = −1{i ∈ S} W_iᵀr`` and ``W_iᵀr = −b_i`` to
@@ -936,13 +1061,21 @@ def bias_drift(bias0: float | np.ndarray, bias_step_size: float, s: int, m: int,
 # --------------------------------------------------------------------------- without normalisation
 
 
-def _scale_polynomial(low: float, high: float, bias: float, noise_std: float) -> tuple[np.ndarray, float, float]:
+def _scale_polynomial(
+    low: float, high: float, bias: float, noise_std: float
+) -> tuple[np.ndarray, float, float]:
     kappa1, kappa2 = code_moments(low, high)
     # h(c) = −H(c) = 2c(1 − c²)k₂ + bκ₁(1 − 3c²) − c b² (same roots as H)
-    return -scale_polynomial(bias, noise_std, kappa1, kappa2), kappa1, kappa2 + noise_std**2
+    return (
+        -scale_polynomial(bias, noise_std, kappa1, kappa2),
+        kappa1,
+        kappa2 + noise_std**2,
+    )
 
 
-def unnormalised_scale(bias: float, low: float, high: float, noise_std: float = 0.0) -> float:
+def unnormalised_scale(
+    bias: float, low: float, high: float, noise_std: float = 0.0
+) -> float:
     """Column norm ``c*`` that plain gradient descent (no normalisation) converges to.
 
     With ``W_i = c A*_i`` and exact firing, ``x̃_i = x*_i + A*_iᵀη`` gives ``u_i = c x̃_i + b``,
@@ -975,11 +1108,15 @@ def unnormalised_scale(bias: float, low: float, high: float, noise_std: float = 
     roots = np.roots(coefficients)
     real = roots[(np.abs(roots.imag) < 1e-9) & (roots.real > 0)].real
     if real.size == 0:
-        raise ValueError(f"h(c) has no positive root for bias {b}: plain gradient descent has no stable scale.")
+        raise ValueError(
+            f"h(c) has no positive root for bias {b}: plain gradient descent has no stable scale."
+        )
     return float(real[np.argmin(np.abs(real - 1.0))])
 
 
-def step_limit(bias: float, s: int, m: int, low: float, high: float, noise_std: float = 0.0) -> float:
+def step_limit(
+    bias: float, s: int, m: int, low: float, high: float, noise_std: float = 0.0
+) -> float:
     """Largest stable step size of plain gradient descent for the column norm.
 
     Linearising ``c ← c + ζ p h(c)`` at ``c*`` (:func:`unnormalised_scale`) gives the
@@ -1006,9 +1143,13 @@ def step_limit(bias: float, s: int, m: int, low: float, high: float, noise_std: 
     s = _sparsity(s, m)
     c = unnormalised_scale(bias, low, high, noise_std)
     _, kappa1, k2 = _scale_polynomial(low, high, float(bias), float(noise_std))
-    slope = 2.0 * k2 * (1.0 - 3.0 * c * c) - 6.0 * bias * kappa1 * c - bias * bias
+    slope = (
+        2.0 * k2 * (1.0 - 3.0 * c * c) - 6.0 * bias * kappa1 * c - bias * bias
+    )
     if slope >= 0:
-        raise ValueError(f"h′(c*) = {slope:.3g} >= 0 for bias {bias}: the scale c* is not attracting.")
+        raise ValueError(
+            f"h′(c*) = {slope:.3g} >= 0 for bias {bias}: the scale c* is not attracting."
+        )
     return float(2.0 / ((s / m) * abs(slope)))
 
 
@@ -1074,7 +1215,9 @@ class CoherenceBias:
         _code_range(self.low, self.high)
         check_real(self.noise_std, "noise_std", low=0.0)
         check_real(self.false_fire, "false_fire", low=0.0, low_open=True)
-        check_real(self.delta, "delta", low=0.0, high=np.sqrt(2.0), high_open=True)
+        check_real(
+            self.delta, "delta", low=0.0, high=np.sqrt(2.0), high_open=True
+        )
 
     def k(self, m: int) -> float:
         """Number of standard deviations ``k = Φ⁻¹(1 − ε s/(m − s))`` for ``m`` units."""
@@ -1119,15 +1262,21 @@ class CoherenceBias:
         S2 = np.sum(C * C, axis=1) - np.diag(C) ** 2 + M * self.delta**2 / n
         kappa1, kappa2 = code_moments(self.low, self.high)
         zero = np.zeros(m)
-        off_mean, off_var = _subset_sum_moments(zero, S2, self.s, M, kappa1, kappa2)
-        on_mean, on_var = _subset_sum_moments(zero, S2, self.s - 1, M, kappa1, kappa2)
+        off_mean, off_var = _subset_sum_moments(
+            zero, S2, self.s, M, kappa1, kappa2
+        )
+        on_mean, on_var = _subset_sum_moments(
+            zero, S2, self.s - 1, M, kappa1, kappa2
+        )
         noise = self.noise_std**2
         return CrossTalkMoments(
             lam=np.full(m, 1.0 - self.delta**2 / 2.0),
             off_mean=off_mean,
             off_std=np.sqrt(off_var + (self.s * kappa1 / M) ** 2 * S2 + noise),
             on_mean=on_mean,
-            on_std=np.sqrt(on_var + ((self.s - 1) * kappa1 / M) ** 2 * S2 + noise),
+            on_std=np.sqrt(
+                on_var + ((self.s - 1) * kappa1 / M) ** 2 * S2 + noise
+            ),
         )
 
     def __call__(self, W: np.ndarray, t: int = 0) -> np.ndarray:
@@ -1137,13 +1286,19 @@ class CoherenceBias:
     def _bias_from(self, mom: CrossTalkMoments) -> np.ndarray:
         return -(mom.off_mean + self.k(mom.lam.shape[0]) * mom.off_std)
 
-    def miss_rate(self, W: np.ndarray, bias: float | np.ndarray | None = None) -> np.ndarray:
+    def miss_rate(
+        self, W: np.ndarray, bias: float | np.ndarray | None = None
+    ) -> np.ndarray:
         """Predicted miss probability ``(m,)`` of every unit at ``bias`` (default: the rule's bias).
 
         Estimated moments, own weight ``a = 1 − δ²/2``, code values uniform on ``[a₁, a₂]``.
         """
         mom = self.moments(W)
-        b = self._bias_from(mom) if bias is None else as_vector(bias, "bias", mom.lam.shape[0])
+        b = (
+            self._bias_from(mom)
+            if bias is None
+            else as_vector(bias, "bias", mom.lam.shape[0])
+        )
         return _miss_from_moments(mom, b, self.low, self.high)
 
     def lower_end(self, W: np.ndarray, miss_budget: float) -> np.ndarray:
@@ -1152,28 +1307,48 @@ class CoherenceBias:
         The miss budget is a probability in ``(0, 1)``, separate from the false-fire budget
         ``ε`` (a ratio of wrong to right firings) that sets the rule's own bias.
         """
-        budget = check_real(miss_budget, "miss_budget", low=0.0, high=1.0, low_open=True, high_open=True)
+        budget = check_real(
+            miss_budget,
+            "miss_budget",
+            low=0.0,
+            high=1.0,
+            low_open=True,
+            high_open=True,
+        )
         mom = self.moments(W)
         hi = np.zeros_like(mom.lam)
         lo = hi - 2.0 * self.high - 1.0
         for _ in range(60):
             mid = 0.5 * (lo + hi)
-            too_negative = _miss_from_moments(mom, mid, self.low, self.high) > budget
+            too_negative = (
+                _miss_from_moments(mom, mid, self.low, self.high) > budget
+            )
             lo = np.where(too_negative, mid, lo)
             hi = np.where(too_negative, hi, mid)
         return hi
 
     def admissible(self, W: np.ndarray, miss_budget: float) -> np.ndarray:
         """Boolean ``(m,)``: whether the rule's bias keeps each unit's miss probability at most ``miss_budget``."""
-        budget = check_real(miss_budget, "miss_budget", low=0.0, high=1.0, low_open=True, high_open=True)
+        budget = check_real(
+            miss_budget,
+            "miss_budget",
+            low=0.0,
+            high=1.0,
+            low_open=True,
+            high_open=True,
+        )
         return self.miss_rate(W) <= budget
 
     def _weights(self, W: object) -> np.ndarray:
         W = as_matrix(W, "W")
         m = W.shape[1]
         if m <= self.s:
-            raise ValueError(f"W must have more columns than s = {self.s}; got {m}.")
+            raise ValueError(
+                f"W must have more columns than s = {self.s}; got {m}."
+            )
         norms = np.linalg.norm(W, axis=0)
         if np.any(norms == 0):
-            raise ValueError("W has a zero column; the bias rule needs non-zero columns (normalise W first).")
+            raise ValueError(
+                "W has a zero column; the bias rule needs non-zero columns (normalise W first)."
+            )
         return W / norms

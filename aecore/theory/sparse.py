@@ -63,7 +63,13 @@ __all__ = [
 
 
 def firing_probability(
-    n: float, m: int, s: int, delta: float | np.ndarray = 0.0, *, threshold: float = 0.5, refined: bool = True
+    n: float,
+    m: int,
+    s: int,
+    delta: float | np.ndarray = 0.0,
+    *,
+    threshold: float = 0.5,
+    refined: bool = True,
 ) -> float | np.ndarray:
     """Predicted probability that ``threshold_λ(Wᵀy)`` recovers support and signs exactly (an estimate, not a bound).
 
@@ -104,7 +110,9 @@ def firing_probability(
     """
     m = check_int(m, "m", low=1)
     s = check_int(s, "s", low=1, high=m)
-    threshold = check_real(threshold, "threshold", low=0.0, high=1.0, low_open=True, high_open=True)
+    threshold = check_real(
+        threshold, "threshold", low=0.0, high=1.0, low_open=True, high_open=True
+    )
     refined = check_bool(refined, "refined")
     n = as_array(n, "n")
     delta = as_array(delta, "delta")
@@ -126,20 +134,33 @@ def _consistency(n, m, s, delta, refined, tau=0.5):
         return s * ndtr(-margin / np.sqrt(var_in))
 
     if not refined:
-        out = np.exp(-(fail_in((s - 1) / n) + (m - s) * 2.0 * ndtr(-tau / np.sqrt(s / n))))
+        out = np.exp(
+            -(
+                fail_in((s - 1) / n)
+                + (m - s) * 2.0 * ndtr(-tau / np.sqrt(s / n))
+            )
+        )
         return float(out) if out.ndim == 0 else out
     if n.ndim or delta.ndim:
-        return np.vectorize(lambda nn, dd: _consistency(nn, m, s, dd, True, tau))(n, delta)
+        return np.vectorize(
+            lambda nn, dd: _consistency(nn, m, s, dd, True, tau)
+        )(n, delta)
     nodes, weights = np.polynomial.hermite_e.hermegauss(40)
     weights = weights / weights.sum()
     y2 = np.maximum(s + np.sqrt(2 * s * max(s - 1, 0) / n) * nodes, 1e-12)
-    fail_out = (m - s) * betainc((n - 1) / 2, 0.5, 1.0 - np.minimum(tau**2 / y2, 1.0))
+    fail_out = (m - s) * betainc(
+        (n - 1) / 2, 0.5, 1.0 - np.minimum(tau**2 / y2, 1.0)
+    )
     fails = np.array([fail_in(v * (s - 1) / s / n) for v in y2]) + fail_out
     return float(np.sum(weights * np.exp(-fails)))
 
 
 def consistency_failure_bound(
-    W: np.ndarray, A_star: np.ndarray, s: int | list[int] | np.ndarray, *, threshold: float = 0.5
+    W: np.ndarray,
+    A_star: np.ndarray,
+    s: int | list[int] | np.ndarray,
+    *,
+    threshold: float = 0.5,
 ) -> np.ndarray:
     """Upper bound on ``P[unit i misfires]`` per unit, averaged over supports and signs (a Chernoff bound).
 
@@ -184,30 +205,47 @@ def consistency_failure_bound(
         raise ValueError("A_star needs at least 2 columns.")
     sizes = [s] if np.ndim(s) == 0 else list(s)
     if not sizes:
-        raise ValueError("s must be an integer or a non-empty sequence of integers.")
+        raise ValueError(
+            "s must be an integer or a non-empty sequence of integers."
+        )
     sizes = [check_int(k, "s", low=1, high=m) for k in sizes]
-    threshold = check_real(threshold, "threshold", low=0.0, high=1.0, low_open=True, high_open=True)
+    threshold = check_real(
+        threshold, "threshold", low=0.0, high=1.0, low_open=True, high_open=True
+    )
     C = W.T @ A
     margin = np.diag(C) - threshold
-    np.fill_diagonal(C, 0.0)  # the rows of Ψ_i run over j ≠ i; the zero diagonal is removed below
+    np.fill_diagonal(
+        C, 0.0
+    )  # the rows of Ψ_i run over j ≠ i; the zero diagonal is removed below
     grid = np.geomspace(0.1, 4.0 * n, 64)
     log_rows = np.empty((grid.size, m))  # log Ψ_i(ϑ) on the grid
     for k, psi in enumerate(grid):
         x = np.abs(psi * C)
         top = x.max(axis=1)
-        total = np.sum(np.exp(x - top[:, None]) + np.exp(-x - top[:, None]), axis=1) - 2.0 * np.exp(-top)
+        total = np.sum(
+            np.exp(x - top[:, None]) + np.exp(-x - top[:, None]), axis=1
+        ) - 2.0 * np.exp(-top)
         log_rows[k] = top + np.log(total / (2.0 * (m - 1)))
     psi = grid[:, None]
     out = []
     for size in sizes:
-        log_out = np.min(np.log(2.0) - psi * threshold + size * log_rows, axis=0)
-        log_in = np.min(-psi * np.maximum(margin, 0.0) + (size - 1) * log_rows, axis=0)
+        log_out = np.min(
+            np.log(2.0) - psi * threshold + size * log_rows, axis=0
+        )
+        log_in = np.min(
+            -psi * np.maximum(margin, 0.0) + (size - 1) * log_rows, axis=0
+        )
         inside = np.where(margin > 0, np.exp(np.minimum(log_in, 0.0)), 1.0)
-        out.append((size / m) * inside + (1.0 - size / m) * np.exp(np.minimum(log_out, 0.0)))
+        out.append(
+            (size / m) * inside
+            + (1.0 - size / m) * np.exp(np.minimum(log_out, 0.0))
+        )
     return out[0] if np.ndim(s) == 0 else np.array(out)
 
 
-def consistency_boundary(n: float, m: int, level: float = 0.5, *, refined: bool = True) -> float:
+def consistency_boundary(
+    n: float, m: int, level: float = 0.5, *, refined: bool = True
+) -> float:
     """Support size ``s`` (real-valued) at which :func:`firing_probability` (δ = 0) equals ``level``.
 
     The prediction is evaluated at real ``s`` and the crossing found by Brent's method on
@@ -228,7 +266,9 @@ def consistency_boundary(n: float, m: int, level: float = 0.5, *, refined: bool 
     -------
     float
     """
-    level = check_real(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)
+    level = check_real(
+        level, "level", low=0.0, high=1.0, low_open=True, high_open=True
+    )
     m = check_int(m, "m", low=4)
     n = check_real(n, "n", low=2.0)
     refined = check_bool(refined, "refined")
@@ -243,7 +283,9 @@ def consistency_boundary(n: float, m: int, level: float = 0.5, *, refined: bool 
     return float(brentq(f, 1.0, m / 2, xtol=1e-6))
 
 
-def hoeffding_sparsity(n: float | np.ndarray, m: float | np.ndarray, failure: float = 1.0) -> np.ndarray:
+def hoeffding_sparsity(
+    n: float | np.ndarray, m: float | np.ndarray, failure: float = 1.0
+) -> np.ndarray:
     """Sparsity rule ``s ≤ n / (8 ln(2m/ε))`` of the consistency bound, under a sub-Gaussian hypothesis.
 
     If every row of the cross-talk matrix satisfies ``(1/(m−1)) Σ_{j≠i} cosh(ϑ C_ij) ≤ exp(ϑ²/(2n))``
@@ -266,9 +308,13 @@ def hoeffding_sparsity(n: float | np.ndarray, m: float | np.ndarray, failure: fl
     n = as_array(n, "n")
     m = as_array(m, "m")
     if np.any(n <= 0):
-        raise ValueError(f"n must be positive (a dimension); got values down to {n.min()}.")
+        raise ValueError(
+            f"n must be positive (a dimension); got values down to {n.min()}."
+        )
     if np.any(m < 1):
-        raise ValueError(f"m must be at least 1 (a number of atoms); got values down to {m.min()}.")
+        raise ValueError(
+            f"m must be at least 1 (a number of atoms); got values down to {m.min()}."
+        )
     return n / (8.0 * np.log(2.0 * m / failure))
 
 
@@ -301,13 +347,20 @@ def support_probabilities(m: int, s: int) -> tuple[float, float, float]:
     return q1, q2, q3
 
 
-def _pair(W: object, A_star: object, name: str = "W") -> tuple[np.ndarray, np.ndarray]:
+def _pair(
+    W: object, A_star: object, name: str = "W"
+) -> tuple[np.ndarray, np.ndarray]:
     A_star = as_unit_matrix(A_star, "A_star")
     return as_matrix(W, name, A_star.shape), A_star
 
 
 def expected_gradient(
-    W: np.ndarray, A_star: np.ndarray, s: int, *, kappa2: float = 1.0, noise_std: float = 0.0
+    W: np.ndarray,
+    A_star: np.ndarray,
+    s: int,
+    *,
+    kappa2: float = 1.0,
+    noise_std: float = 0.0,
 ) -> np.ndarray:
     """Expected tied gradient of ``threshold_{1/2}``, ``b = 0``, on the code-consistency event, in closed form.
 
@@ -341,7 +394,11 @@ def expected_gradient(
     kappa2 = check_real(kappa2, "kappa2", low=0.0)
     noise_std = check_real(noise_std, "noise_std", low=0.0)
     q1, q2, q3 = support_probabilities(m, s)
-    c1, c2, c0 = q2 - q3, q3, q1 - 3 * q2 + 2 * q3  # weights: two-equal, all-distinct, all-equal
+    c1, c2, c0 = (
+        q2 - q3,
+        q3,
+        q1 - 3 * q2 + 2 * q3,
+    )  # weights: two-equal, all-distinct, all-equal
     G = A.T @ W  # G[j, i] = ⟨A*_j, W_i⟩
     K = W.T @ W
     lam = np.diag(G).copy()
@@ -349,7 +406,9 @@ def expected_gradient(
     H = G.T
     AG = A @ G
     WH = W @ H
-    single = (q1 - q2) * A * lam + q2 * AG  # E[1{i∈S} Σ_{j∈S} A*_j ⟨A*_j, W_i⟩], in T1 and in T2
+    single = (
+        q1 - q2
+    ) * A * lam + q2 * AG  # E[1{i∈S} Σ_{j∈S} A*_j ⟨A*_j, W_i⟩], in T1 and in T2
     # T1 double sum v(k, j) = W_k H_kj G_ji
     t1 = (
         c2 * (WH @ G)
@@ -424,7 +483,12 @@ def relu_gradient_at_optimum(A_star: np.ndarray, s: int) -> np.ndarray:
     C = A.T @ A
     np.fill_diagonal(C, 0.0)
     others = A.sum(axis=1, keepdims=True) - A  # Σ_{j≠i} A*_j
-    bracket = 0.75 * A - 0.25 * w * A * C.sum(axis=0) - 0.125 * w * others + 0.25 * w * (A @ C)
+    bracket = (
+        0.75 * A
+        - 0.25 * w * A * C.sum(axis=0)
+        - 0.125 * w * others
+        + 0.25 * w * (A @ C)
+    )
     return -(s / m) / 2.0 * bracket
 
 
@@ -433,7 +497,9 @@ def relu_gradient_at_optimum(A_star: np.ndarray, s: int) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------
 
 
-def angle_map(theta: float | np.ndarray, s: int, m: int, *, step_size: float) -> float | np.ndarray:
+def angle_map(
+    theta: float | np.ndarray, s: int, m: int, *, step_size: float
+) -> float | np.ndarray:
     """One normalised step driven by the leading term, as a map on the angle ``θ = ∠(W_i, A*_i)``.
 
     With ``γ = ζ p_i = ζ s/m`` and ``a = cos θ``: ``W' ∝ (1 − γa²) W + γa A*``, hence::
@@ -464,7 +530,9 @@ def angle_map(theta: float | np.ndarray, s: int, m: int, *, step_size: float) ->
     return float(out) if out.ndim == 0 else out
 
 
-def contraction_factor(cos_angle: float | np.ndarray, s: int, m: int, *, step_size: float) -> float | np.ndarray:
+def contraction_factor(
+    cos_angle: float | np.ndarray, s: int, m: int, *, step_size: float
+) -> float | np.ndarray:
     """Factor ``r`` in ``tan θ' = r tan θ`` for one normalised step driven by the leading term.
 
     With ``γ = ζ p_i = ζ s/m`` and ``a = cos θ`` it is ``(1 − γa²)/(1 − γa² + γ)`` (see
@@ -492,10 +560,14 @@ def contraction_factor(cos_angle: float | np.ndarray, s: int, m: int, *, step_si
     zeta = check_real(step_size, "step_size", low=0.0, low_open=True)
     c = zeta * s / m
     if c > 1:
-        raise ValueError(f"step_size * s / m must be at most 1 (the leading-term step overshoots); got {c:.3g}: reduce step_size.")
+        raise ValueError(
+            f"step_size * s / m must be at most 1 (the leading-term step overshoots); got {c:.3g}: reduce step_size."
+        )
     lam = _finite_array(cos_angle, "cos_angle")
     if np.any(lam <= 0) or np.any(lam > 1):
-        raise ValueError("cos_angle must lie in (0, 1]: the column must be within 90° of its atom.")
+        raise ValueError(
+            "cos_angle must lie in (0, 1]: the column must be within 90° of its atom."
+        )
     lam2 = lam**2
     out = (1 - c * lam2) / (1 - c * lam2 + c)
     return float(out) if out.ndim == 0 else out
@@ -503,31 +575,49 @@ def contraction_factor(cos_angle: float | np.ndarray, s: int, m: int, *, step_si
 
 def _finite_array(value: object, name: str) -> np.ndarray:
     if isinstance(value, bool | str) or value is None:
-        raise TypeError(f"{name} must be a real number or an array of real numbers; got {type(value).__name__}.")
+        raise TypeError(
+            f"{name} must be a real number or an array of real numbers; got {type(value).__name__}."
+        )
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be real-valued; got dtype {array.dtype}.")
     array = array.astype(float)
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite entries; pass finite values.")
+        raise ValueError(
+            f"{name} contains NaN or infinite entries; pass finite values."
+        )
     if array.size == 0:
         raise ValueError(f"{name} must not be empty; got shape {array.shape}.")
     return array
 
 
-def _floor_terms(systematic: object, contraction: object, second_moment: object) -> tuple[np.ndarray, ...]:
+def _floor_terms(
+    systematic: object, contraction: object, second_moment: object
+) -> tuple[np.ndarray, ...]:
     beta = _finite_array(systematic, "systematic")
     h = _finite_array(contraction, "contraction")
     v = _finite_array(second_moment, "second_moment")
-    for name, array in (("systematic", beta), ("contraction", h), ("second_moment", v)):
+    for name, array in (
+        ("systematic", beta),
+        ("contraction", h),
+        ("second_moment", v),
+    ):
         if array.ndim > 1:
-            raise ValueError(f"{name} must be a scalar or an (m,) array (one value per column); got shape {array.shape}.")
+            raise ValueError(
+                f"{name} must be a scalar or an (m,) array (one value per column); got shape {array.shape}."
+            )
     if np.any(h <= 0):
-        raise ValueError("contraction must be positive (h_i > 0: the gradient must pull each column back).")
+        raise ValueError(
+            "contraction must be positive (h_i > 0: the gradient must pull each column back)."
+        )
     if np.any(beta < 0):
-        raise ValueError("systematic must be non-negative: it is the norm ‖g_i^⊥(A*)‖ of the tangential gradient at A*.")
+        raise ValueError(
+            "systematic must be non-negative: it is the norm ‖g_i^⊥(A*)‖ of the tangential gradient at A*."
+        )
     if np.any(v < 0):
-        raise ValueError("second_moment must be non-negative: it is a mean squared norm v_i.")
+        raise ValueError(
+            "second_moment must be non-negative: it is a mean squared norm v_i."
+        )
     try:
         return np.broadcast_arrays(beta, h, v)
     except ValueError:
@@ -571,7 +661,9 @@ def fixed_sample_floor(
     out = beta**2 / h**2
     if np.any(v > 0):
         if N is None:
-            raise ValueError("n_samples is required when second_moment is non-zero (the noise term is v_i/N).")
+            raise ValueError(
+                "n_samples is required when second_moment is non-zero (the noise term is v_i/N)."
+            )
         out = out + v / (N * h**2)
     return np.sqrt(out)
 
@@ -612,7 +704,9 @@ def fresh_batch_floor(
     zeta = check_real(step_size, "step_size", low=0.0, low_open=True)
     N = check_int(batch_size, "batch_size", low=1)
     if np.any(zeta * h >= 2):
-        raise ValueError("step_size * contraction must be below 2 for a stationary regime; reduce step_size.")
+        raise ValueError(
+            "step_size * contraction must be below 2 for a stationary regime; reduce step_size."
+        )
     return np.sqrt(beta**2 / h**2 + zeta * v / (N * h * (2 - zeta * h)))
 
 
@@ -648,19 +742,29 @@ def fixed_sample_column_errors(
         Predicted ``‖W_i − A*_i‖`` at the fixed point (0 for a column that never fires).
     """
     if not isinstance(batch, CodeBatch):
-        raise TypeError(f"batch must be an aecore.codes.CodeBatch (see sample_code_batch); got {type(batch).__name__}.")
+        raise TypeError(
+            f"batch must be an aecore.codes.CodeBatch (see sample_code_batch); got {type(batch).__name__}."
+        )
     threshold = check_real(threshold, "threshold", low=0.0)
     A = batch.A_star
     n, m = A.shape
     cols = np.arange(m) if columns is None else np.asarray(columns)
-    if cols.ndim != 1 or cols.dtype.kind not in "iu" or (cols.size and (cols.min() < 0 or cols.max() >= m)):
-        raise ValueError(f"columns must be a 1-D integer array with entries in [0, {m - 1}].")
+    if (
+        cols.ndim != 1
+        or cols.dtype.kind not in "iu"
+        or (cols.size and (cols.min() < 0 or cols.max() >= m))
+    ):
+        raise ValueError(
+            f"columns must be a 1-D integer array with entries in [0, {m - 1}]."
+        )
     N = batch.N
     Y = batch.Y
     U = A.T @ Y
     D = np.abs(U) >= threshold
     R = Y - A @ np.where(D, U, 0.0)
-    G = _code_loss_and_gradient(A, np.zeros(m), batch, HardThreshold(threshold))[1]
+    G = _code_loss_and_gradient(
+        A, np.zeros(m), batch, HardThreshold(threshold)
+    )[1]
     out = np.zeros(cols.size)
     for k, i in enumerate(cols):
         ks = np.flatnonzero(D[i])
@@ -669,12 +773,23 @@ def fixed_sample_column_errors(
         a = A[:, i]
         P = np.eye(n) - np.outer(a, a)
         Yk, Rk, u = P @ Y[:, ks], P @ R[:, ks], U[i, ks]
-        H = (np.sum(u * u) * P + Yk @ Yk.T - Rk @ Yk.T - Yk @ Rk.T) / N - float(a @ G[:, i]) * P + np.outer(a, a)
+        H = (
+            (np.sum(u * u) * P + Yk @ Yk.T - Rk @ Yk.T - Yk @ Rk.T) / N
+            - float(a @ G[:, i]) * P
+            + np.outer(a, a)
+        )
         out[k] = np.linalg.norm(np.linalg.solve(H, P @ G[:, i]))
     return out
 
 
-def trajectory(W0: np.ndarray, A_star: np.ndarray, s: int, *, step_size: float, n_steps: int) -> np.ndarray:
+def trajectory(
+    W0: np.ndarray,
+    A_star: np.ndarray,
+    s: int,
+    *,
+    step_size: float,
+    n_steps: int,
+) -> np.ndarray:
     """Column errors of normalised GD driven by the closed-form expected gradient (:func:`expected_gradient`).
 
     Parameters
@@ -697,4 +812,6 @@ def trajectory(W0: np.ndarray, A_star: np.ndarray, s: int, *, step_size: float, 
     def direction(W: np.ndarray, t: int) -> tuple[float, np.ndarray]:
         return 0.0, expected_gradient(W, A, s)
 
-    return descend(W0, direction, step_size=step_size, n_steps=n_steps, A_star=A)[2]
+    return descend(
+        W0, direction, step_size=step_size, n_steps=n_steps, A_star=A
+    )[2]
