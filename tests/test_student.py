@@ -133,11 +133,17 @@ def test_student_build_has_no_solution(book, student):
     for name, page in normal.items():
         parsed = _parse(page)
         outside = " ".join(parsed.outside)
+        # the raw page: a fragment that also stands outside the solutions is not solution text
+        whole = " ".join(page.read_text(encoding="utf-8").split())
+        inside_text = [t for run in parsed.inside for t in run]
         fragments |= {
             t
-            for run in parsed.inside
-            for t in run
-            if len(t) >= MIN_FRAGMENT and t not in outside
+            for t in inside_text
+            if len(t) >= MIN_FRAGMENT
+            and t not in outside
+            and whole.count(t) <= inside_text.count(t)
+            # a lone formula is notation the prose may share, not solution text
+            and not (t.startswith("\\(") and t.endswith("\\)"))
         }
         student_page = _parse(edition[name])
         assert student_page.inside == [], (
