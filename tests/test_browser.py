@@ -1,9 +1,7 @@
 """Every page of the built book, opened in headless Chromium, renders completely and offline."""
 
-import functools
-import http.server
+import importlib.util
 import re
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,16 +10,14 @@ import yaml
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# One Chromium set-up, static server and table-of-contents walker, shared with `make pdf`.
+_SPEC = importlib.util.spec_from_file_location(
+    "make_pdf", ROOT / "scripts" / "make_pdf.py"
+)
+_make_pdf = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(_make_pdf)
+CHROMIUM, CHROMIUM_FLAGS = _make_pdf.CHROMIUM, _make_pdf.CHROMIUM_FLAGS
+serve, toc_docnames = _make_pdf.serve, _make_pdf.toc_docnames
 RAW_TEX = ("$$", "\\(", "\\[", "\\begin")
 # A directive in the source (fenced with ``` or :::, gated forms included) -> its box on the page.
 BOXES = {
@@ -104,18 +100,6 @@ DUPLICATE_IDS_JS = """() => {
 pytestmark = pytest.mark.browser
 
 
-def toc_docnames(node) -> list[str]:
-    """All document names in a Jupyter Book ``_toc.yml`` structure, in reading order."""
-    if isinstance(node, list):
-        return [name for item in node for name in toc_docnames(item)]
-    if not isinstance(node, dict):
-        return []
-    names = [node[key] for key in ("root", "file") if key in node]
-    for key in ("parts", "chapters", "sections"):
-        names += toc_docnames(node.get(key, []))
-    return names
-
-
 def source_text(docname: str) -> str:
     """The raw source (Markdown or notebook JSON) of a page of the book."""
     for suffix in (".md", ".ipynb"):
@@ -132,24 +116,12 @@ DOCNAMES = toc_docnames(
 )
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static file handler that does not log every request to stderr."""
-
-    def log_message(self, format, *args):
-        """Discard the access log."""
-
-
 @pytest.fixture(scope="module")
 def base_url(book):
     """Serve the built HTML on 127.0.0.1 (free port) for the duration of the module."""
     assert book.returncode == 0, book.output
-    handler = functools.partial(_QuietHandler, directory=str(book.html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serve(book.html) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
